@@ -1,5 +1,10 @@
-import { DurableObject } from "cloudflare:workers";
-export class VisitorProfileStore extends DurableObject<Env> {
-  async ping(): Promise<string> { return "pong"; }
-}
-export default { async fetch() { return new Response("hi"); } } satisfies ExportedHandler<Env>;
+// The Worker entry: HTTP through Hono, the queue consumer, and the Durable Object classes.
+import { app } from "./app";
+import { handleQueue } from "./queue/consumer";
+
+export { VisitorProfileStore } from "./feature-store/durable-object";
+
+export default {
+  fetch: app.fetch,
+  queue: handleQueue,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,193 @@
+// The embedded default configuration: the demo taxonomy (novice_shopper, shopper_pro, photo_first,
+// vector_first), its intents, and the four storefront surfaces. Everything here can be overridden as data.
+import { AuraConfig, type AuraConfigInput } from "./schema";
+
+const standardWeights = { user_match: 0.4, trendiness: 0.2, inventory: 0.1, margin: 0.1, freshness: 0.1, seasonal: 0.1 };
+
+export const defaultConfigInput: AuraConfigInput = {
+  persona: {
+    personas: [
+      {
+        id: "novice_shopper",
+        label: "Novice shopper",
+        bias: 0.2,
+        weights: {
+          "utm_medium:social": 1.2, "referrer:social": 0.8, "page_type:guide": 2, "page_type:tutorial": 2,
+          "category:tutorial": 1.2, "category:guide": 1.2, "category:bundle": 1.2, "item_skill:beginner": 2,
+          "item_tag:starter": 1.5, "search:beginner": 2, "search:howto": 1, "price_band:low": 0.8,
+          "quiz:skill:beginner": 4, "profile:skill:beginner": 3,
+          "item_skill:pro": -1.5, "price_band:high": -1, "item_tag:high_end": -1,
+        },
+        affinity: {
+          "category:bundle": 1, "tag:starter": 1, "skill:beginner": 0.9, "category:tutorial": 0.6,
+          "category:guide": 0.6, "price_band:low": 0.6, "price_band:mid": 0.4,
+        },
+      },
+      {
+        id: "shopper_pro",
+        label: "Professional shopper",
+        weights: {
+          "utm_medium:email": 1.2, "referrer:email": 1, "page_type:collection": 0.6, "item_skill:pro": 2.5,
+          "item_tag:high_end": 2.5, "price_band:high": 2.5, "category:pro_gear": 2, "search:pro": 2,
+          "cart:add": 0.5, "cart:purchase": 0.5, "returning": 0.5, "quiz:skill:pro": 4, "profile:skill:pro": 3,
+          "item_skill:beginner": -1, "page_type:guide": -0.5, "item_tag:starter": -1,
+        },
+        affinity: { "category:pro_gear": 1, "tag:high_end": 1, "skill:pro": 0.9, "price_band:high": 0.8, "tag:4k": 0.4 },
+      },
+      {
+        id: "photo_first",
+        label: "Photo-first creator",
+        weights: {
+          "category:photo": 3, "search:photo": 2, "quiz:interest:photo": 4, "profile:interest:photo": 3,
+          "utm_source:instagram": 0.3, "category:vector": -1,
+        },
+        affinity: { "category:photo": 1, "topic:photography": 0.8, "topic:editing": 0.5, "skill:intermediate": 0.3 },
+      },
+      {
+        id: "vector_first",
+        label: "Vector-first designer",
+        weights: {
+          "category:vector": 3, "search:vector": 2, "quiz:interest:vector": 4, "profile:interest:vector": 3,
+          "category:photo": -1,
+        },
+        affinity: { "category:vector": 1, "topic:illustration": 0.8, "topic:icons": 0.6, "topic:typography": 0.5 },
+      },
+    ],
+    temperature: 1,
+    min_confidence: 0.4,
+    fallback_persona: "general",
+    holdout_share: 0,
+    cold_start: {
+      min_events: 3,
+      // First matching rule wins: explicit answers first, then the entry channel, then what was looked at.
+      rules: [
+        { when: ["quiz:skill:pro"], persona: "shopper_pro", confidence: 0.8 },
+        { when: ["quiz:skill:beginner"], persona: "novice_shopper", confidence: 0.8 },
+        { when: ["profile:skill:pro"], persona: "shopper_pro", confidence: 0.75 },
+        { when: ["profile:skill:beginner"], persona: "novice_shopper", confidence: 0.75 },
+        { when: ["quiz:interest:photo"], persona: "photo_first", confidence: 0.7 },
+        { when: ["quiz:interest:vector"], persona: "vector_first", confidence: 0.7 },
+        { when: ["utm_medium:social"], persona: "novice_shopper", confidence: 0.6 },
+        { when: ["referrer:social"], persona: "novice_shopper", confidence: 0.55 },
+        { when: ["utm_medium:email"], persona: "shopper_pro", confidence: 0.55 },
+        { when: ["referrer:email"], persona: "shopper_pro", confidence: 0.5 },
+        { when: ["page_type:guide"], persona: "novice_shopper", confidence: 0.5 },
+        { when: ["category:photo"], persona: "photo_first", confidence: 0.5 },
+        { when: ["category:vector"], persona: "vector_first", confidence: 0.5 },
+      ],
+    },
+    intents: [
+      {
+        id: "learn",
+        label: "Learning-focused",
+        weights: {
+          "page_type:guide": 2, "page_type:tutorial": 2, "category:tutorial": 1, "category:guide": 1,
+          "search:beginner": 1.5, "search:howto": 2, "quiz:skill:beginner": 0.5,
+        },
+      },
+      {
+        id: "buy",
+        label: "Ready-to-buy",
+        weights: { "cart:add": 3, "cart:purchase": 2, "page_type:cart": 2, "page_type:checkout": 3 },
+      },
+      {
+        id: "compare",
+        label: "Comparing",
+        weights: { "compare:multi_view": 2.5, "page_type:product": 1, "search:compare": 2 },
+      },
+      { id: "browse", label: "Browsing", bias: 0.5, weights: { "page_type:collection": 0.5, "page_type:index": 0.5 } },
+    ],
+    default_intent: "browse",
+    search_lexicon: {
+      beginner: ["beginner", "starter", "basics", "learn", "easy", "first", "intro", "getting started"],
+      pro: ["pro ", "professional", "calibrat", "4k", "studio", "colour accurate", "color accurate", "wacom", "high end", "premium"],
+      photo: ["photo", "preset", "lut", "lightroom", "camera", "portrait"],
+      vector: ["vector", "svg", "icon", "illustrat", "logo", "font"],
+      howto: ["how to", "tutorial", "guide", "tips"],
+      compare: [" vs ", "versus", "compare", "best "],
+    },
+    recency: { new_hours: 24, lapsed_days: 30 },
+    segment_template: "seg_{intent}_{device}_{recency}",
+    labels: {
+      device: { mobile: "Mobile", tablet: "Tablet", desktop: "Desktop" },
+      recency: { new: "New", returning: "Returning", lapsed: "Lapsed" },
+    },
+  },
+  ranking: {
+    freshness_half_life_days: 14,
+    inventory_target: 50,
+    price_bands: { low_below: 30, high_from: 300 },
+    interest_half_life_days: 7,
+    evidence_half_point: 8,
+    policy_flags: {
+      // Shown only where the storefront vouches for an age check (consent entry "age_verified").
+      age_restricted: { requires_consent: "age_verified", blocked_devices: [] },
+      requires_marketing_consent: { requires_consent: "marketing", blocked_devices: [] },
+      no_mobile: { requires_consent: null, blocked_devices: ["mobile"] },
+    },
+    seasons: [
+      { tag: "winter", from: "12-01", to: "02-28" },
+      { tag: "spring", from: "03-01", to: "05-31" },
+      { tag: "summer", from: "06-01", to: "08-31" },
+      { tag: "autumn", from: "09-01", to: "11-30" },
+      { tag: "back_to_school", from: "08-01", to: "09-15" },
+      { tag: "black_friday", from: "11-20", to: "12-02" },
+      { tag: "holiday", from: "12-01", to: "12-31" },
+    ],
+  },
+  surfaces: [
+    {
+      id: "homepage.hero",
+      description: "The hero banner: one to three headline products or guides.",
+      kinds: ["product", "content"],
+      default_limit: 3,
+      weights: standardWeights,
+      diversity: { max_per_cluster: 1, top_k: 3 },
+      cache_ttl: 300,
+    },
+    {
+      id: "homepage.carousel",
+      description: "The recommendation carousel under the hero.",
+      kinds: ["product"],
+      default_limit: 8,
+      weights: standardWeights,
+      diversity: { max_per_cluster: 4, top_k: 8 },
+      cache_ttl: 300,
+    },
+    {
+      id: "product.related",
+      description: "Related products on a product page (context.product_id).",
+      kinds: ["product"],
+      default_limit: 6,
+      weights: standardWeights,
+      diversity: { max_per_cluster: 3, top_k: 6 },
+      anchor: "product",
+      anchor_weight: 0.6,
+      cache_ttl: 300,
+    },
+    {
+      id: "checkout.upsell",
+      description: "Add-ons at checkout that complement the cart (context.cart).",
+      kinds: ["product"],
+      default_limit: 4,
+      // Upsells lean on margin and stock more than discovery surfaces do.
+      weights: { user_match: 0.35, trendiness: 0.15, inventory: 0.15, margin: 0.2, freshness: 0.05, seasonal: 0.1 },
+      diversity: { max_per_cluster: 1, top_k: 4 },
+      anchor: "cart",
+      anchor_weight: 0.5,
+      cache_ttl: 60,
+    },
+    {
+      id: "content.guides",
+      description: "Tutorials and guides for the visitor's level and interests.",
+      kinds: ["content"],
+      default_limit: 5,
+      weights: { user_match: 0.5, trendiness: 0.15, inventory: 0, margin: 0, freshness: 0.25, seasonal: 0.1 },
+      diversity: { max_per_cluster: 2, top_k: 5 },
+      cache_ttl: 600,
+    },
+  ],
+};
+
+/** Parsed once at module load: a broken default is a bug that must fail every test, not a request. */
+export const defaultConfig: AuraConfig = AuraConfig.parse(defaultConfigInput);

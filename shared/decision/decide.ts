@@ -1,0 +1,174 @@
+// A rank decision from a validated request, the visitor's profile (if any) and the snapshot: classify the
+// session, place it in a micro-segment, rank the surface and explain every item. Pure: no I/O.
+import type { RankRequest, RankResponse, SegmentBody } from "../api/schemas";
+import { unitDraw } from "../hash";
+import { classifyPersona, classifyRecency, microSegment, type PersonaResult } from "../persona/classify";
+import { extractSessionFeatures, type SessionFeatures } from "../persona/features";
+import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
+import { currentInterests, type VisitorProfile } from "../profile/profile";
+import { itemFacts, itemFeatures } from "../ranking/index";
+import { rankItems } from "../ranking/rank";
+import type { DecisionSnapshot } from "./snapshot";
+
+export class UnknownSurfaceError extends Error {
+  constructor(
+    readonly surfaceId: string,
+    readonly known: string[],
+  ) {
+    super(`unknown surface ${surfaceId}; known surfaces: ${known.join(", ")}`);
+  }
+}
+
+export type ProfileStatus = RankResponse["profile_status"];
+
+export interface DecideOptions {
+  now: number;
+  requestId: string;
+  policyVersion: string;
+  userAgent: string | null;
+  profileStatus: ProfileStatus;
+  /** Host of the storefront, so its own pages count as internal referrers. */
+  ownHost?: string | undefined;
+}
+
+export interface VisitorInput {
+  anonId: string;
+  device: DeviceClass;
+  referrer: string | null | undefined;
+  utm: { source?: string | undefined; medium?: string | undefined } | null | undefined;
+  pageType: string | null | undefined;
+  stated: RankRequest["user_ctx"]["profile"];
+}
+
+export interface VisitorView {
+  persona: PersonaResult;
+  segment: SegmentBody;
+  features: SessionFeatures;
+}
+
+/** Classifies a visitor from the request's signals and their profile, and names their micro-segment. */
+export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: VisitorProfile | null, now: number, ownHost?: string): VisitorView {
+  const cfg = snapshot.personaModel.config;
+  const entry = profile?.entry ?? null;
+  const referrerClass = input.referrer !== undefined && input.referrer !== null ? classifyReferrer(input.referrer, ownHost) : (entry?.referrer_class ?? null);
+  const features = extractSessionFeatures(
+    {
+      device: input.device,
+      referrer_class: referrerClass,
+      utm_source: input.utm?.source ?? entry?.utm_source ?? null,
+      utm_medium: normaliseUtmMedium(input.utm?.medium) ?? entry?.utm_medium ?? null,
+      page_type: input.pageType ?? null,
+      events: profile?.recent ?? [],
+      quiz: profile?.quiz ?? {},
+      profile: input.stated ? { skill_level: input.stated.skill_level, interests: input.stated.interests } : null,
+      returning: profile !== null && profile.sessions > 1,
+    },
+    (id) => itemFacts(snapshot.index, id),
+    cfg.search_lexicon,
+  );
+  const persona = classifyPersona(features, profile?.event_count ?? 0, snapshot.personaModel, unitDraw("persona-holdout", input.anonId));
+  const recency = classifyRecency(profile?.first_seen ?? null, profile?.previous_visit ?? null, now, cfg.recency);
+  const seg = microSegment(persona.persona, persona.intent, input.device, recency, cfg);
+  const high = features.get("price_band:high") ?? 0;
+  const low = features.get("price_band:low") ?? 0;
+  const priceSensitivity = high > 0.5 ? "low" : low > 0.5 ? "high" : "medium";
+  return {
+    persona,
+    features,
+    segment: {
+      id: seg.id,
+      name: seg.name,
+      persona: persona.persona,
+      confidence: persona.confidence,
+      intent: persona.intent,
+      cold_start: persona.cold_start,
+      fallback: persona.fallback,
+      holdout: persona.holdout,
+      decided_by: persona.decided_by,
+      features: { intent: persona.intent, device_class: input.device, recency, price_sensitivity: priceSensitivity },
+    },
+  };
+}
+
+export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile: VisitorProfile | null, opts: DecideOptions): RankResponse {
+  const cfg = snapshot.index.config;
+  const surface = cfg.surfaces.find((s) => s.id === req.surface_id);
+  if (!surface) throw new UnknownSurfaceError(req.surface_id, cfg.surfaces.map((s) => s.id));
+  const ctx = req.user_ctx;
+  const consent = new Set(ctx.consent);
+  const personalized = consent.has("personalization");
+  const device = resolveDevice(ctx.device, opts.userAgent);
+  const limit = req.limit ?? surface.default_limit;
+
+  let segment: SegmentBody | null = null;
+  let persona: string | null = null;
+  let interests: Map<string, number> | null = null;
+  let reasonPrefix = "popular";
+  if (personalized) {
+    const view = viewVisitor(
+      snapshot,
+      { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile },
+      profile,
+      opts.now,
+      opts.ownHost,
+    );
+    segment = view.segment;
+    persona = view.persona.persona;
+    if (profile) interests = currentInterests(profile, opts.now, cfg.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id));
+    // A stated logged-in interest is an explicit signal: it overrides what we inferred.
+    for (const interest of ctx.profile?.interests ?? []) (interests ??= new Map()).set(`category:${interest}`, 1);
+    const tag = view.persona.holdout ? "holdout" : view.persona.fallback ? "fallback" : view.persona.cold_start ? "cold_start" : null;
+    reasonPrefix = `${persona}+${device}+intent:${view.persona.intent}${tag ? `+${tag}` : ""}`;
+  }
+
+  const outcome = rankItems(
+    snapshot.index,
+    {
+      surface,
+      limit,
+      candidates: req.candidates,
+      anchorProductId: req.context?.product_id,
+      cartIds: req.context?.cart ?? (personalized ? profile?.cart : undefined),
+    },
+    {
+      personalized,
+      // Held-out and unsure visitors get the popularity prior, not a guessed persona's.
+      persona: segment && !segment.fallback && !segment.holdout ? persona : null,
+      interests: segment?.holdout ? null : interests,
+      evidence: profile?.event_count ?? 0,
+      device,
+      country: ctx.geo?.country ?? null,
+      consent,
+      reasonPrefix,
+    },
+  );
+
+  return {
+    request_id: opts.requestId,
+    surface: surface.id,
+    personalized,
+    items: outcome.items.map((r) => ({
+      content_id: r.item.id,
+      score: r.score,
+      // Deterministic ranking: each served item was chosen with probability 1 (bandit arms report their own).
+      propensity: 1,
+      reason: r.reason,
+      metadata: {
+        title: r.item.title,
+        url: r.item.url,
+        image: r.item.image,
+        kind: r.item.kind,
+        category: r.item.category,
+        topics: r.item.topics,
+        price: r.item.price,
+        currency: r.item.currency,
+      },
+      ...(req.explain ? { components: { ...r.components } } : {}),
+    })),
+    segment,
+    experiment: null,
+    policy_version: opts.policyVersion,
+    cache_ttl: surface.cache_ttl,
+    profile_status: personalized ? opts.profileStatus : "not_used",
+  };
+}

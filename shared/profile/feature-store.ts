@@ -1,0 +1,28 @@
+// Where visitor profiles live. The Durable Object store is the default; an Upstash Redis store implements the
+// same interface. Ranking reads through it at most once per request, with a timeout and a fallback.
+import type { DeviceClass } from "../persona/signals";
+import type { IncomingEvent, VisitorProfile } from "./profile";
+
+export interface FeatureStore {
+  readonly name: string;
+  getProfile(anonId: string): Promise<VisitorProfile | null>;
+  /** Applies events idempotently (by event id) and returns the profile after them. */
+  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<VisitorProfile>;
+  /** Removes everything stored about the visitor; true when something was there. */
+  erase(anonId: string): Promise<boolean>;
+}
+
+export class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+  }
+}
+
+/** Resolves with the promise's value, or rejects with TimeoutError once `ms` have passed. */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer ?? null));
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { applyEvents, currentInterests, type IncomingEvent } from "./profile";
+
+const DAY = 86_400_000;
+const HALF_LIFE = 7;
+const T0 = Date.UTC(2026, 10, 1);
+
+const ev = (id: string, type: IncomingEvent["type"], ts: number, extra: Partial<IncomingEvent> = {}): IncomingEvent => ({
+  id, type, ts, page_type: null, category: null, product_id: null, query: null, quiz: null, entry: null, ...extra,
+});
+const features: Record<string, string[]> = {
+  p1: ["category:vector", "skill:pro", "tag:high_end"],
+  p2: ["category:photo", "skill:beginner"],
+};
+const lookup = (id: string) => features[id];
+
+describe("visitor profile", () => {
+  it("decays interests exponentially with the configured half-life", () => {
+    // page_view weight 1 at T0, decays to 0.5 after one half-life, plus a new click (1.5): 2.0 exactly.
+    const p = applyEvents(null, "a", "s1", "mobile", [ev("e1", "page_view", T0, { category: "vector" }), ev("e2", "click", T0 + HALF_LIFE * DAY, { category: "vector" })], T0, HALF_LIFE);
+    expect(p.interests["category:vector"]!.w).toBeCloseTo(2.0, 12);
+    expect(p.interests["category:vector"]!.at).toBe(T0 + HALF_LIFE * DAY);
+    // Two half-lives later the interest reads 2.0 / 4 before normalisation; it is the only one, so 1 after.
+    const now = T0 + 3 * HALF_LIFE * DAY;
+    expect(currentInterests(p, now, HALF_LIFE, lookup).get("category:vector")).toBe(1);
+  });
+
+  it("gives the same interests whatever order late events arrive in", () => {
+    const a = ev("a", "page_view", T0, { category: "photo" });
+    const b = ev("b", "add_to_cart", T0 + 2 * DAY, { category: "photo", product_id: "p2" });
+    const c = ev("c", "page_view", T0 + 5 * DAY, { category: "vector" });
+    const inOrder = applyEvents(applyEvents(null, "v", "s", null, [a, b], T0, HALF_LIFE), "v", "s", null, [c], T0, HALF_LIFE);
+    const late = applyEvents(applyEvents(null, "v", "s", null, [c], T0, HALF_LIFE), "v", "s", null, [b, a], T0, HALF_LIFE);
+    for (const key of ["category:photo", "category:vector", "item:p2"]) {
+      const x = inOrder.interests[key]!;
+      const y = late.interests[key]!;
+      expect(y.w * Math.exp((-Math.LN2 * (T0 + 10 * DAY - y.at)) / (HALF_LIFE * DAY))).toBeCloseTo(x.w * Math.exp((-Math.LN2 * (T0 + 10 * DAY - x.at)) / (HALF_LIFE * DAY)), 10);
+    }
+    // photo: 1 * 2^(-2/7) + 3 at T0+2d.
+    expect(inOrder.interests["category:photo"]!.w).toBeCloseTo(2 ** (-2 / 7) + 3, 12);
+  });
+
+  it("applies each event id once, so redelivery changes nothing", () => {
+    const batch = [ev("x1", "page_view", T0, { category: "vector" }), ev("x2", "add_to_cart", T0 + 1000, { product_id: "p1" })];
+    const once = applyEvents(null, "v", "s", null, batch, T0, HALF_LIFE);
+    const twice = applyEvents(once, "v", "s", null, batch, T0, HALF_LIFE);
+    expect(twice).toEqual(once);
+    expect(twice.event_count).toBe(2);
+    expect(twice.cart).toEqual(["p1"]);
+  });
+
+  it("lets explicit quiz answers override implicit interests", () => {
+    const p = applyEvents(null, "v", "s", null, [
+      ev("1", "page_view", T0, { product_id: "p1" }), // implicit skill:pro via the item's features
+      ev("2", "quiz_answer", T0 + 1000, { quiz: { question: "skill", answer: "beginner" } }),
+    ], T0, HALF_LIFE);
+    const now = T0 + 2000;
+    const interests = currentInterests(p, now, HALF_LIFE, lookup);
+    expect(interests.get("skill:pro")).toBe(0);
+    expect(interests.get("skill:beginner")).toBe(1);
+    expect(interests.get("tag:high_end")).toBe(1); // untouched implicit signal
+    expect(p.quiz).toEqual({ skill: "beginner" });
+  });
+
+  it("tracks sessions, the cart and recency facts", () => {
+    let p = applyEvents(null, "v", "s1", "desktop", [ev("1", "add_to_cart", T0, { product_id: "p1" }), ev("2", "add_to_cart", T0 + 1, { product_id: "p2" })], T0, HALF_LIFE);
+    p = applyEvents(p, "v", "s1", "desktop", [ev("3", "remove_from_cart", T0 + 2, { product_id: "p1" })], T0, HALF_LIFE);
+    expect(p.cart).toEqual(["p2"]);
+    expect(p.sessions).toBe(1);
+    p = applyEvents(p, "v", "s2", "mobile", [ev("4", "purchase", T0 + 3 * DAY, { product_id: "p2" })], T0, HALF_LIFE);
+    expect(p.cart).toEqual([]);
+    expect(p.sessions).toBe(2);
+    expect(p.previous_visit).toBe(T0 + 2);
+    expect(p.device).toBe("mobile");
+    // remove_from_cart took interest back from p1: 3 - 2 = 1 at nearly the same instant.
+    expect(p.interests["item:p1"]!.w).toBeCloseTo(1, 6);
+  });
+});

@@ -1,0 +1,202 @@
+// The visitor profile: recency-weighted (exponentially decayed) interests learned from the clickstream,
+// explicit signals (quiz answers, stated preferences) that override them, and the recent session.
+import type { SessionEvent, SessionEventType } from "../persona/features";
+import type { DeviceClass, ReferrerClass } from "../persona/signals";
+
+export interface InterestWeight {
+  /** Weight as of `at`; decays with the configured half-life from then on. */
+  w: number;
+  at: number;
+}
+
+export interface SessionEntry {
+  referrer_class: ReferrerClass | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+}
+
+export interface VisitorProfile {
+  anon_id: string;
+  first_seen: number;
+  last_seen: number;
+  session_id: string | null;
+  session_started: number;
+  /** When the previous session ended (its last event), for the recency class. */
+  previous_visit: number | null;
+  sessions: number;
+  event_count: number;
+  /** Implicit interests keyed by `category:<c>` and `item:<id>`. */
+  interests: Record<string, InterestWeight>;
+  /** Explicit interests (0..1) that replace implicit ones for the same key, e.g. `skill:beginner`. */
+  explicit: Record<string, number>;
+  quiz: Record<string, string>;
+  /** The newest events, oldest first, at most RECENT_EVENTS. */
+  recent: SessionEvent[];
+  cart: string[];
+  /** How the current session arrived (first touch). */
+  entry: SessionEntry | null;
+  /** The device of the latest batch, for segment views outside a request. */
+  device: DeviceClass | null;
+  /** Ids of recently applied events, so redelivered batches are applied once. */
+  applied_ids: string[];
+}
+
+export const RECENT_EVENTS = 50;
+const APPLIED_IDS = 500;
+/** A gap this long starts a new session even without a new session id (the GA convention). */
+const SESSION_GAP_MS = 30 * 60_000;
+
+/** How much one event says about an interest; removing from the cart takes interest back. */
+const EVENT_WEIGHT: Record<SessionEventType, number> = {
+  page_view: 1,
+  click: 1.5,
+  search: 1,
+  add_to_cart: 3,
+  remove_from_cart: -2,
+  purchase: 5,
+  wishlist: 2,
+  quiz_answer: 0,
+};
+
+export interface IncomingEvent extends SessionEvent {
+  /** Stable id (client-sent or derived) used to apply each event once. */
+  id: string;
+  entry: SessionEntry | null;
+}
+
+export function emptyProfile(anonId: string, now: number): VisitorProfile {
+  return {
+    anon_id: anonId,
+    first_seen: now,
+    last_seen: now,
+    session_id: null,
+    session_started: now,
+    previous_visit: null,
+    sessions: 0,
+    event_count: 0,
+    interests: {},
+    explicit: {},
+    quiz: {},
+    recent: [],
+    cart: [],
+    entry: null,
+    device: null,
+    applied_ids: [],
+  };
+}
+
+const decayRate = (halfLifeDays: number) => Math.LN2 / (halfLifeDays * 86_400_000);
+
+/** Adds `delta` observed at `ts` to an interest, decaying whichever side is older so order does not matter. */
+function addInterest(interests: Record<string, InterestWeight>, key: string, delta: number, ts: number, lambda: number) {
+  const cur = interests[key];
+  if (!cur) {
+    if (delta > 0) interests[key] = { w: delta, at: ts };
+    return;
+  }
+  const w = ts >= cur.at ? cur.w * Math.exp(-lambda * (ts - cur.at)) + delta : cur.w + delta * Math.exp(-lambda * (cur.at - ts));
+  const at = Math.max(ts, cur.at);
+  if (w <= 1e-6) delete interests[key];
+  else interests[key] = { w, at };
+}
+
+/**
+ * Folds a batch of events into the profile (returns a new object). Events may arrive late or out of order;
+ * each id is applied once. Quiz answers become explicit interests that override implicit ones.
+ */
+export function applyEvents(
+  previous: VisitorProfile | null,
+  anonId: string,
+  sessionId: string | null,
+  device: DeviceClass | null,
+  events: readonly IncomingEvent[],
+  now: number,
+  interestHalfLifeDays: number,
+): VisitorProfile {
+  const p: VisitorProfile = previous ? structuredClone(previous) : emptyProfile(anonId, now);
+  const applied = new Set(p.applied_ids);
+  const fresh = events.filter((e) => !applied.has(e.id)).sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
+  if (fresh.length === 0) return p;
+  if (device) p.device = device;
+  const lambda = decayRate(interestHalfLifeDays);
+
+  for (const e of fresh) {
+    applied.add(e.id);
+    p.applied_ids.push(e.id);
+    const newSession =
+      p.sessions === 0 || (sessionId !== null && sessionId !== p.session_id) || e.ts - p.last_seen > SESSION_GAP_MS;
+    if (newSession && e.ts >= p.last_seen - SESSION_GAP_MS) {
+      if (p.sessions > 0) p.previous_visit = p.last_seen;
+      p.sessions++;
+      p.session_id = sessionId;
+      p.session_started = e.ts;
+      p.entry = e.entry;
+    } else if (!p.entry && e.entry) {
+      p.entry = e.entry;
+    }
+    p.first_seen = Math.min(p.first_seen, e.ts);
+    p.last_seen = Math.max(p.last_seen, e.ts);
+    p.event_count++;
+
+    const weight = EVENT_WEIGHT[e.type];
+    if (e.category) addInterest(p.interests, `category:${e.category}`, weight, e.ts, lambda);
+    if (e.product_id) addInterest(p.interests, `item:${e.product_id}`, weight, e.ts, lambda);
+    if (e.type === "add_to_cart" && e.product_id && !p.cart.includes(e.product_id)) p.cart.push(e.product_id);
+    if (e.type === "remove_from_cart" && e.product_id) p.cart = p.cart.filter((id) => id !== e.product_id);
+    if (e.type === "purchase") p.cart = [];
+    if (e.type === "quiz_answer" && e.quiz) applyQuizAnswer(p, e.quiz.question, e.quiz.answer);
+
+    p.recent.push({
+      type: e.type,
+      ts: e.ts,
+      page_type: e.page_type,
+      category: e.category,
+      product_id: e.product_id,
+      query: e.query,
+      quiz: e.quiz,
+    });
+  }
+  p.recent.sort((a, b) => a.ts - b.ts);
+  if (p.recent.length > RECENT_EVENTS) p.recent = p.recent.slice(-RECENT_EVENTS);
+  if (p.applied_ids.length > APPLIED_IDS) p.applied_ids = p.applied_ids.slice(-APPLIED_IDS);
+  if (p.cart.length > 50) p.cart = p.cart.slice(-50);
+  return p;
+}
+
+/** A stated skill level replaces every implicit skill signal; a stated interest pins that category. */
+function applyQuizAnswer(p: VisitorProfile, question: string, answer: string) {
+  p.quiz[question] = answer;
+  if (question === "skill") {
+    for (const level of ["beginner", "intermediate", "pro"]) p.explicit[`skill:${level}`] = level === answer ? 1 : 0;
+  } else if (question === "interest") {
+    p.explicit[`category:${answer}`] = 1;
+  }
+}
+
+/**
+ * The visitor's interests now, 0..1 per item feature: decayed implicit weights (items expanded into their
+ * features through `itemFeatures`), normalised by the strongest, then explicit values laid over them.
+ */
+export function currentInterests(
+  p: VisitorProfile,
+  now: number,
+  interestHalfLifeDays: number,
+  itemFeatures: (id: string) => readonly string[] | undefined,
+): Map<string, number> {
+  const lambda = decayRate(interestHalfLifeDays);
+  const out = new Map<string, number>();
+  for (const [key, { w, at }] of Object.entries(p.interests)) {
+    const weight = w * Math.exp(-lambda * Math.max(0, now - at));
+    if (key.startsWith("item:")) {
+      for (const f of itemFeatures(key.slice(5)) ?? []) out.set(f, (out.get(f) ?? 0) + weight);
+    } else {
+      out.set(key, (out.get(key) ?? 0) + weight);
+    }
+  }
+  let max = 0;
+  for (const v of out.values()) max = Math.max(max, v);
+  if (max > 0) for (const [k, v] of out) out.set(k, v / max);
+  for (const [k, v] of Object.entries(p.explicit)) out.set(k, v);
+  return out;
+}

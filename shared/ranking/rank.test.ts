@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { Item, type ItemInput } from "../catalog/item";
+import { defaultConfig } from "../config/default";
+import type { AuraConfig, SurfaceDefinition } from "../config/schema";
+import { activeSeasons, buildRankIndex, freshnessScore } from "./index";
+import { rankItems, type RankVisitor } from "./rank";
+
+const NOW = Date.parse("2026-11-21T12:00:00Z"); // inside autumn and black_friday
+const DAY = 86_400_000;
+
+const item = (over: Partial<ItemInput> & { id: string }): Item =>
+  Item.parse({
+    kind: "product", title: over.id, url: `/p/${over.id}`, category: "photo", cluster: `cl-${over.id}`,
+    skill_level: "intermediate", price: 50, margin: 0.5, inventory: null, trend: 0.5, popularity: 0.5,
+    published_at: new Date(NOW - 14 * DAY).toISOString(), ...over,
+  });
+
+const surface = (over: Partial<SurfaceDefinition> = {}): SurfaceDefinition => ({
+  ...defaultConfig.surfaces.find((s) => s.id === "homepage.carousel")!,
+  ...over,
+});
+
+const anonymous: RankVisitor = {
+  personalized: false, persona: null, interests: null, evidence: 0, device: "desktop", country: "US",
+  consent: new Set(), reasonPrefix: "popular",
+};
+
+describe("hybrid score", () => {
+  it("is the weighted sum of its components (hand-computed)", () => {
+    // One item: popularity .8 (user_match when not personalized), trend .6, inventory 25/50 = .5,
+    // margin .5/.5 = 1 (the only item, so the catalog max), freshness 2^(-14/14) = .5, evergreen seasonal .5.
+    // 0.4*.8 + 0.2*.6 + 0.1*.5 + 0.1*1 + 0.1*.5 + 0.1*.5 = 0.32 + 0.12 + 0.05 + 0.1 + 0.05 + 0.05 = 0.69
+    const index = buildRankIndex([item({ id: "a", popularity: 0.8, trend: 0.6, inventory: 25 })], defaultConfig, NOW);
+    const out = rankItems(index, { surface: surface(), limit: 5 }, anonymous);
+    expect(out.items).toHaveLength(1);
+    expect(out.items[0]!.score).toBeCloseTo(0.69, 4);
+    expect(out.items[0]!.components).toEqual({ user_match: 0.8, trendiness: 0.6, inventory: 0.5, margin: 1, freshness: 0.5, seasonal: 0.5 });
+    expect(out.items[0]!.reason).toBe("popular · popular, trending");
+  });
+
+  it("decays freshness with the configured half-life and scores seasons by calendar window", () => {
+    expect(freshnessScore(NOW - 28 * DAY, NOW, 14)).toBeCloseTo(0.25, 12);
+    expect(freshnessScore(NOW + DAY, NOW, 14)).toBe(1);
+    expect(activeSeasons(NOW, defaultConfig.ranking.seasons).sort()).toEqual(["autumn", "black_friday"]);
+    expect(activeSeasons(Date.parse("2027-01-15T00:00:00Z"), defaultConfig.ranking.seasons)).toEqual(["winter"]);
+    const index = buildRankIndex(
+      [item({ id: "in", seasonal_tags: ["black_friday"] }), item({ id: "out", seasonal_tags: ["summer"] }), item({ id: "ever" })],
+      defaultConfig, NOW,
+    );
+    expect(Array.from(index.seasonal)).toEqual([1, 0, 0.5]);
+  });
+
+  it("uses per-surface weights", () => {
+    const index = buildRankIndex([item({ id: "cheap", margin: 0.1, trend: 0.9 }), item({ id: "rich", margin: 0.9, trend: 0.1 })], defaultConfig, NOW);
+    const trendOnly = { user_match: 0, trendiness: 1, inventory: 0, margin: 0, freshness: 0, seasonal: 0 };
+    const marginOnly = { ...trendOnly, trendiness: 0, margin: 1 };
+    expect(rankItems(index, { surface: surface({ weights: trendOnly }), limit: 2 }, anonymous).items.map((r) => r.item.id)).toEqual(["cheap", "rich"]);
+    expect(rankItems(index, { surface: surface({ weights: marginOnly }), limit: 2 }, anonymous).items.map((r) => r.item.id)).toEqual(["rich", "cheap"]);
+  });
+});
+
+describe("eligibility", () => {
+  const catalog = [
+    item({ id: "ok" }),
+    item({ id: "sold_out", inventory: 0 }),
+    item({ id: "us_only", jurisdictions: ["US"] }),
+    item({ id: "de_only", jurisdictions: ["DE"] }),
+    item({ id: "desktop_only", devices: ["desktop"] }),
+    item({ id: "adult", policy_flags: ["age_restricted"] }),
+    item({ id: "marketing", policy_flags: ["requires_marketing_consent"] }),
+    item({ id: "unknown_flag", policy_flags: ["recalled"] }),
+    item({ id: "guide", kind: "content", category: "guide" }),
+  ];
+  const index = buildRankIndex(catalog, defaultConfig, NOW);
+  const ids = (v: Partial<RankVisitor>) => rankItems(index, { surface: surface(), limit: 20 }, { ...anonymous, ...v }).items.map((r) => r.item.id).sort();
+
+  it("filters stock, jurisdiction, device, policy flags by consent, and the surface's kinds", () => {
+    expect(ids({})).toEqual(["desktop_only", "ok", "us_only"]);
+    expect(ids({ country: "DE", device: "mobile" })).toEqual(["de_only", "ok"]);
+    expect(ids({ country: null })).toEqual(["desktop_only", "ok"]);
+    expect(ids({ consent: new Set(["marketing", "age_verified"]) })).toEqual(["adult", "desktop_only", "marketing", "ok", "us_only"]);
+  });
+
+  it("ignores unknown and wrong-kind candidates", () => {
+    const out = rankItems(index, { surface: surface(), limit: 10, candidates: ["ok", "nope", "guide", "ok", "sold_out"] }, anonymous);
+    expect(out.items.map((r) => r.item.id)).toEqual(["ok"]);
+    expect(out.considered).toBe(2);
+  });
+});
+
+describe("diversity", () => {
+  it("keeps at most N per cluster in the top K, then fills by score", () => {
+    // Scores fall with the id number; a1..a4 share a cluster.
+    const catalog = [
+      item({ id: "a1", cluster: "a", popularity: 0.99 }), item({ id: "a2", cluster: "a", popularity: 0.98 }),
+      item({ id: "a3", cluster: "a", popularity: 0.97 }), item({ id: "a4", cluster: "a", popularity: 0.96 }),
+      item({ id: "b1", cluster: "b", popularity: 0.5 }), item({ id: "c1", cluster: "c", popularity: 0.4 }),
+    ];
+    const index = buildRankIndex(catalog, defaultConfig, NOW);
+    const run = (max: number, topK: number, limit: number) =>
+      rankItems(index, { surface: surface({ diversity: { max_per_cluster: max, top_k: topK } }), limit }, anonymous).items.map((r) => r.item.id);
+    expect(run(2, 4, 4)).toEqual(["a1", "a2", "b1", "c1"]);
+    expect(run(2, 4, 6)).toEqual(["a1", "a2", "b1", "c1", "a3", "a4"]);
+    expect(run(1, 2, 3)).toEqual(["a1", "b1", "a2"]);
+    // Not enough clusters: the cap relaxes rather than returning fewer items.
+    expect(run(1, 6, 6)).toEqual(["a1", "b1", "c1", "a2", "a3", "a4"]);
+  });
+});
+
+describe("personalization", () => {
+  const catalog = [
+    item({ id: "starter", category: "bundle", skill_level: "beginner", tags: ["starter"], price: 39, personas: ["novice_shopper"] }),
+    item({ id: "monitor", category: "pro_gear", skill_level: "pro", tags: ["high_end"], price: 1200, personas: ["shopper_pro"] }),
+    item({ id: "icons", category: "vector", skill_level: "intermediate", price: 19 }),
+  ];
+  const cfg: AuraConfig = defaultConfig;
+  const index = buildRankIndex(catalog, cfg, NOW);
+  const onlyMatch = surface({ weights: { user_match: 1, trendiness: 0, inventory: 0, margin: 0, freshness: 0, seasonal: 0 } });
+  const visitor = (persona: string | null, interests: Map<string, number> | null = null, evidence = 0): RankVisitor => ({
+    ...anonymous, personalized: true, persona, interests, evidence, reasonPrefix: `${persona}+desktop+intent:browse`,
+  });
+
+  it("ranks by the persona prior in cold start (noisy-OR of affinities, hand-computed)", () => {
+    const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper"));
+    expect(out.items.map((r) => r.item.id)).toEqual(["starter", "icons", "monitor"]);
+    // starter: category:bundle 1 -> noisy-OR is 1 already; icons: price_band:low .6 -> .6; monitor: nothing, 0.
+    expect(out.items.map((r) => r.components.user_match)).toEqual([1, 0.6, 0]);
+    expect(out.items[0]!.reason).toBe("novice_shopper+desktop+intent:browse · fits novice_shopper (category:bundle, tag:starter)");
+    const pro = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("shopper_pro"));
+    expect(pro.items[0]!.item.id).toBe("monitor");
+  });
+
+  it("blends in the visitor's own interests as evidence grows", () => {
+    // evidence 8 = half point: beta = .5. icons: prior .6, interest 1-(1-.7*1) = .7 -> .65.
+    // starter: prior 1, no interest match -> .5; monitor: prior 0 -> 0.
+    const interests = new Map([["category:vector", 1]]);
+    const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper", interests, 8));
+    expect(out.items.map((r) => [r.item.id, r.components.user_match])).toEqual([["icons", 0.65], ["starter", 0.5], ["monitor", 0]]);
+    expect(out.items[0]!.reason).toContain("matches your interest in category:vector");
+  });
+
+  it("scores related products by feature overlap with the anchor and never returns the anchor", () => {
+    const related = surface({ anchor: "product", anchor_weight: 1, weights: onlyMatch.weights });
+    const catalog2 = [...catalog, item({ id: "monitor2", category: "pro_gear", skill_level: "pro", tags: ["high_end"], price: 900 })];
+    const idx = buildRankIndex(catalog2, cfg, NOW);
+    const out = rankItems(idx, { surface: related, limit: 3, anchorProductId: "monitor" }, anonymous);
+    expect(out.items[0]!.item.id).toBe("monitor2");
+    // monitor: {category:pro_gear, cluster:cl-monitor, skill:pro, price_band:high, tag:high_end}
+    // monitor2 shares 4 of 6 distinct features (clusters differ): Jaccard 4/6.
+    expect(out.items[0]!.components.user_match).toBeCloseTo(4 / 6, 4);
+    expect(out.items.map((r) => r.item.id)).not.toContain("monitor");
+  });
+});

@@ -1,0 +1,26 @@
+// The Hono application: middleware, routers per resource, and the single error shape.
+import { Hono } from "hono";
+import { adminAuth, requestId, type AppEnv } from "./http/middleware";
+import { ApiError, errorResponse } from "./http/errors";
+import { admin } from "./routes/admin";
+import { content } from "./routes/content";
+import { events } from "./routes/events";
+import { openapi } from "./routes/openapi";
+import { rank } from "./routes/rank";
+import { segments } from "./routes/segments";
+
+export const app = new Hono<AppEnv>();
+
+app.use("*", requestId());
+for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*"]) app.use(protectedPath, adminAuth());
+
+app.get("/health", (c) => c.json({ status: "ok" }));
+app.route("/openapi.json", openapi);
+app.route("/v1/rank", rank);
+app.route("/v1/events", events);
+app.route("/v1/segments", segments);
+app.route("/v1/content", content);
+app.route("/v1/admin", admin);
+
+app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+app.onError((err, c) => errorResponse(c, err));

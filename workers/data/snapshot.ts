@@ -1,0 +1,54 @@
+// The isolate-level decision snapshot: built from D1 once, then served from memory and refreshed in the
+// background (stale-while-revalidate) when older than SNAPSHOT_TTL_SECONDS. /v1/rank never waits on D1
+// except for the very first request an isolate serves.
+import { defaultConfig } from "../../shared/config/default";
+import { buildSnapshot, type DecisionSnapshot } from "../../shared/decision/snapshot";
+import { loadCatalog } from "./catalog";
+
+let current: DecisionSnapshot | null = null;
+let loading: Promise<DecisionSnapshot> | null = null;
+let lastError: string | null = null;
+
+async function load(env: Env): Promise<DecisionSnapshot> {
+  try {
+    const { items, version } = await loadCatalog(env.DB);
+    const snapshot = buildSnapshot(items, defaultConfig, version, Date.now());
+    current = snapshot;
+    lastError = null;
+    return snapshot;
+  } catch (err) {
+    lastError = err instanceof Error ? err.message : String(err);
+    throw err;
+  } finally {
+    loading = null;
+  }
+}
+
+export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<DecisionSnapshot> {
+  const ttlMs = Number(env.SNAPSHOT_TTL_SECONDS || "30") * 1000;
+  if (current) {
+    if (Date.now() - current.builtAt > ttlMs && !loading) {
+      loading = load(env);
+      // A failed refresh keeps serving the previous snapshot; the error shows in /v1/admin/health.
+      ctx.waitUntil(loading.catch(() => undefined));
+    }
+    return current;
+  }
+  loading ??= load(env);
+  return loading;
+}
+
+/** After a catalog write in this isolate: rebuild now so the writer sees its own change. */
+export async function refreshSnapshot(env: Env): Promise<DecisionSnapshot> {
+  loading = load(env);
+  return loading;
+}
+
+export function snapshotStatus(): { version: string | null; age_ms: number | null; items: number; last_error: string | null } {
+  return {
+    version: current?.version ?? null,
+    age_ms: current ? Date.now() - current.builtAt : null,
+    items: current?.index.items.length ?? 0,
+    last_error: lastError,
+  };
+}

@@ -1,0 +1,75 @@
+// The default feature store: one SQLite-backed Durable Object per visitor, holding that visitor's profile.
+// Per-visitor objects spread load naturally and give each profile a single, serialised writer.
+import { DurableObject } from "cloudflare:workers";
+import { defaultConfig } from "../../shared/config/default";
+import type { DeviceClass } from "../../shared/persona/signals";
+import type { FeatureStore } from "../../shared/profile/feature-store";
+import { applyEvents, type IncomingEvent, type VisitorProfile } from "../../shared/profile/profile";
+
+export class VisitorProfileStore extends DurableObject<Env> {
+  private cached: VisitorProfile | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Idempotent schema on wake: one row holds the profile document.
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL, updated_at INTEGER NOT NULL)");
+  }
+
+  private read(): VisitorProfile | null {
+    if (this.cached !== undefined) return this.cached;
+    const row = this.ctx.storage.sql.exec<{ doc: string }>("SELECT doc FROM profile WHERE id = 1").toArray()[0];
+    this.cached = row ? (JSON.parse(row.doc) as VisitorProfile) : null;
+    return this.cached;
+  }
+
+  async getProfile(): Promise<VisitorProfile | null> {
+    return this.read();
+  }
+
+  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<VisitorProfile> {
+    const before = this.read();
+    const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
+    // Redelivered events change nothing: skip the write entirely.
+    if (before && after.event_count === before.event_count) return before;
+    this.ctx.storage.sql.exec(
+      "INSERT INTO profile (id, doc, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+      JSON.stringify(after),
+      Date.now(),
+    );
+    this.cached = after;
+    return after;
+  }
+
+  async erase(): Promise<boolean> {
+    const existed = this.read() !== null;
+    await this.ctx.storage.deleteAll();
+    this.cached = null;
+    return existed;
+  }
+
+  async ping(): Promise<"ok"> {
+    return "ok";
+  }
+}
+
+/** FeatureStore over the VisitorProfileStore namespace: one object per anon id. */
+export class DurableObjectFeatureStore implements FeatureStore {
+  readonly name = "durable_object";
+  constructor(private readonly ns: DurableObjectNamespace<VisitorProfileStore>) {}
+
+  private stub(anonId: string) {
+    return this.ns.get(this.ns.idFromName(anonId));
+  }
+
+  getProfile(anonId: string): Promise<VisitorProfile | null> {
+    return this.stub(anonId).getProfile();
+  }
+
+  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<VisitorProfile> {
+    return this.stub(anonId).applyEvents(anonId, sessionId, device, [...events]);
+  }
+
+  erase(anonId: string): Promise<boolean> {
+    return this.stub(anonId).erase();
+  }
+}

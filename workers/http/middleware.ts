@@ -1,0 +1,116 @@
+// Middleware shared by every route: request ids, admin bearer auth (constant time), and JSON bodies read
+// with a byte cap, a content-type check and zod validation.
+import type { Context, MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import { ApiError, invalidRequest } from "./errors";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    requestId: string;
+  }
+}
+
+export type AppEnv = { Bindings: Env };
+
+/** 128 random bits: request ids are quoted by feedback, so they must be unguessable. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return `req_${hex}`;
+}
+
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const id = newRequestId();
+    c.set("requestId", id);
+    await next();
+    c.res.headers.set("x-request-id", id);
+  };
+}
+
+const encoder = new TextEncoder();
+
+async function sha256(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", encoder.encode(text));
+}
+
+/** Compares digests, so neither the key's length nor its prefix leaks through timing. */
+export async function keysMatch(presented: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export function adminAuth(): MiddlewareHandler<AppEnv> {
+  return async function adminAuthMiddleware(c, next) {
+    const expected = c.env.ADMIN_API_KEY;
+    if (!expected) throw new ApiError(503, "admin_disabled", "ADMIN_API_KEY is not configured on this deployment");
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    if (!match) {
+      throw new ApiError(401, "unauthorized", "missing bearer key: send Authorization: Bearer <ADMIN_API_KEY>", undefined, { "www-authenticate": 'Bearer realm="aura"' });
+    }
+    if (!(await keysMatch(match[1]!, expected))) {
+      throw new ApiError(401, "unauthorized", "invalid bearer key", undefined, { "www-authenticate": 'Bearer realm="aura", error="invalid_token"' });
+    }
+    await next();
+  };
+}
+
+export const PUBLIC_BODY_LIMIT = 64 * 1024;
+
+/** Reads the body as text, refusing early (content-length) or while streaming once it passes `maxBytes`. */
+export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
+  const declared = Number(c.req.header("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const body = c.req.raw.body;
+  if (!body) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    throw new ApiError(400, "invalid_encoding", "body must be UTF-8");
+  }
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, "payload_too_large", `body exceeds ${maxBytes} bytes`);
+}
+
+export function requireContentType(c: Context, expected: string): void {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== expected) throw new ApiError(415, "unsupported_media_type", `content-type must be ${expected}`);
+}
+
+/** Content type, size cap, JSON syntax, then the schema: each failure has its own status and message. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = PUBLIC_BODY_LIMIT): Promise<z.infer<S>> {
+  requireContentType(c, "application/json");
+  const text = await readBodyText(c, maxBytes);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "malformed_json", "body is not valid JSON");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidRequest(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,95 @@
+// /v1/admin: catalog upserts (JSON array or CSV) and component health.
+import { Hono } from "hono";
+import { z } from "zod";
+import { catalogRowsFromCsv } from "../../shared/catalog/csv";
+import { Item } from "../../shared/catalog/item";
+import { CsvError } from "../../shared/csv/parse";
+import { refreshSnapshot, snapshotStatus } from "../data/snapshot";
+import { upsertCatalog } from "../data/catalog";
+import { ApiError } from "../http/errors";
+import { readBodyText, type AppEnv } from "../http/middleware";
+
+export const admin = new Hono<AppEnv>();
+
+const CATALOG_BODY_LIMIT = 10 * 1024 * 1024;
+const MAX_ITEMS_PER_UPSERT = 20_000;
+
+admin.post("/catalog", async (c) => {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json" && type !== "text/csv") {
+    throw new ApiError(415, "unsupported_media_type", "content-type must be application/json (an array of items) or text/csv");
+  }
+  const text = await readBodyText(c, CATALOG_BODY_LIMIT);
+  let rows: { ref: string; input: unknown }[];
+  if (type === "text/csv") {
+    try {
+      rows = catalogRowsFromCsv(text).map((r) => ({ ref: `line ${r.line}`, input: r.input }));
+    } catch (err) {
+      if (err instanceof CsvError) throw new ApiError(400, "invalid_csv", err.message);
+      throw err;
+    }
+  } else {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "malformed_json", "body is not valid JSON");
+    }
+    const list = Array.isArray(raw) ? raw : z.object({ items: z.array(z.unknown()) }).safeParse(raw).data?.items;
+    if (!list) throw new ApiError(400, "invalid_request", "body must be an array of items or {\"items\": [...]}");
+    rows = list.map((input, k) => ({ ref: `items.${k}`, input }));
+  }
+  if (rows.length === 0) throw new ApiError(400, "invalid_request", "no items in the body");
+  if (rows.length > MAX_ITEMS_PER_UPSERT) throw new ApiError(413, "payload_too_large", `at most ${MAX_ITEMS_PER_UPSERT} items per call`);
+
+  // All or nothing: one invalid item rejects the call, so a catalog is never half-updated.
+  const valid: Item[] = [];
+  const details: { field: string; message: string }[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const parsed = Item.safeParse(row.input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues.slice(0, 3)) details.push({ field: `${row.ref}.${issue.path.join(".")}`, message: issue.message });
+    } else if (seen.has(parsed.data.id)) {
+      details.push({ field: `${row.ref}.id`, message: `duplicate id ${parsed.data.id} in this upload` });
+    } else {
+      seen.add(parsed.data.id);
+      valid.push(parsed.data);
+    }
+  }
+  if (details.length > 0) {
+    throw new ApiError(400, "invalid_request", `${details.length} problem(s) in the items; nothing was written`, details.slice(0, 50));
+  }
+  const version = await upsertCatalog(c.env.DB, valid, new Date());
+  await refreshSnapshot(c.env);
+  return c.json({ upserted: valid.length, catalog_version: version });
+});
+
+async function timed<T>(probe: () => Promise<T>): Promise<{ status: "ok" | "down"; latency_ms: number; error?: string }> {
+  const started = performance.now();
+  try {
+    await probe();
+    return { status: "ok", latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+  } catch (err) {
+    return { status: "down", latency_ms: Math.round((performance.now() - started) * 100) / 100, error: err instanceof Error ? err.name : "error" };
+  }
+}
+
+admin.get("/health", async (c) => {
+  const [d1, durableObjects] = await Promise.all([
+    timed(() => c.env.DB.prepare("SELECT 1").first()),
+    timed(() => c.env.VISITOR_PROFILES.get(c.env.VISITOR_PROFILES.idFromName("__health__")).ping()),
+  ]);
+  const snapshot = snapshotStatus();
+  const components = {
+    d1,
+    durable_objects: durableObjects,
+    // Producers cannot be probed without sending; a bound queue is reported as configured.
+    queue: { status: c.env.EVENTS_QUEUE ? "configured" : "missing" },
+    feature_store: { status: durableObjects.status, implementation: "durable_object", latency_ms: durableObjects.latency_ms },
+    llm_provider: { status: "not_configured", note: "template generator in use until ANTHROPIC_API_KEY is set" },
+    snapshot: { status: snapshot.version ? "ok" : "not_loaded", ...snapshot },
+  };
+  const degraded = d1.status !== "ok" || durableObjects.status !== "ok";
+  return c.json({ status: degraded ? "degraded" : "ok", components }, degraded ? 503 : 200);
+});
