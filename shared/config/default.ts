@@ -18,9 +18,10 @@ export const defaultConfigInput: AuraConfigInput = {
           "quiz:skill:beginner": 4, "profile:skill:beginner": 3,
           "item_skill:pro": -1.5, "price_band:high": -1, "item_tag:high_end": -1,
         },
+        // Noisy-OR: a starter bundle (bundle + starter + beginner) nears 1; any single trait stays well below.
         affinity: {
-          "category:bundle": 1, "tag:starter": 1, "skill:beginner": 0.9, "category:tutorial": 0.6,
-          "category:guide": 0.6, "price_band:low": 0.6, "price_band:mid": 0.4,
+          "tag:starter": 0.8, "skill:beginner": 0.6, "category:bundle": 0.5, "category:tutorial": 0.4,
+          "category:guide": 0.4, "price_band:low": 0.3, "price_band:mid": 0.2,
         },
       },
       {
@@ -32,7 +33,7 @@ export const defaultConfigInput: AuraConfigInput = {
           "cart:add": 0.5, "cart:purchase": 0.5, "returning": 0.5, "quiz:skill:pro": 4, "profile:skill:pro": 3,
           "item_skill:beginner": -1, "page_type:guide": -0.5, "item_tag:starter": -1,
         },
-        affinity: { "category:pro_gear": 1, "tag:high_end": 1, "skill:pro": 0.9, "price_band:high": 0.8, "tag:4k": 0.4 },
+        affinity: { "tag:high_end": 0.8, "category:pro_gear": 0.6, "price_band:high": 0.5, "skill:pro": 0.4, "tag:4k": 0.3 },
       },
       {
         id: "photo_first",
@@ -41,7 +42,7 @@ export const defaultConfigInput: AuraConfigInput = {
           "category:photo": 3, "search:photo": 2, "quiz:interest:photo": 4, "profile:interest:photo": 3,
           "utm_source:instagram": 0.3, "category:vector": -1,
         },
-        affinity: { "category:photo": 1, "topic:photography": 0.8, "topic:editing": 0.5, "skill:intermediate": 0.3 },
+        affinity: { "category:photo": 0.8, "topic:photography": 0.5, "topic:editing": 0.3, "skill:intermediate": 0.2 },
       },
       {
         id: "vector_first",
@@ -50,7 +51,7 @@ export const defaultConfigInput: AuraConfigInput = {
           "category:vector": 3, "search:vector": 2, "quiz:interest:vector": 4, "profile:interest:vector": 3,
           "category:photo": -1,
         },
-        affinity: { "category:vector": 1, "topic:illustration": 0.8, "topic:icons": 0.6, "topic:typography": 0.5 },
+        affinity: { "category:vector": 0.8, "topic:illustration": 0.5, "topic:icons": 0.4, "topic:typography": 0.3 },
       },
     ],
     temperature: 1,
@@ -159,10 +160,11 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "Related products on a product page (context.product_id).",
       kinds: ["product"],
       default_limit: 6,
-      weights: standardWeights,
+      // "Related" must look related: similarity to the viewed product carries most of the score.
+      weights: { user_match: 0.6, trendiness: 0.15, inventory: 0.05, margin: 0.1, freshness: 0.05, seasonal: 0.05 },
       diversity: { max_per_cluster: 3, top_k: 6 },
       anchor: "product",
-      anchor_weight: 0.6,
+      anchor_weight: 0.8,
       cache_ttl: 300,
     },
     {

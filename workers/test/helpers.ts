@@ -1,0 +1,68 @@
+// Helpers for integration tests that go through the Worker's own fetch inside workerd.
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { demoCatalog } from "../../shared/catalog/demo";
+
+export const ADMIN_KEY = "test-admin-key";
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+  admin?: boolean;
+}
+
+export async function call(path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.admin) headers.authorization = `Bearer ${ADMIN_KEY}`;
+  let body: string | undefined = opts.raw;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(`http://aura.test${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body }));
+}
+
+export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+let seeded: Promise<void> | null = null;
+
+/** Loads the demo storefront through the admin API once per test file's isolate. */
+export function seedDemo(): Promise<void> {
+  seeded ??= (async () => {
+    const res = await call("/v1/admin/catalog", { admin: true, body: demoCatalog() });
+    expect(res.status, await res.clone().text()).toBe(200);
+  })();
+  return seeded;
+}
+
+/** Asserts the contract's error shape and returns the error for further checks. */
+export async function expectError(res: Response, status: number, code?: string): Promise<{ code: string; message: string; details?: { field: string; message: string }[] }> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toContain("application/json");
+  const body = await json<{ error: { code: string; message: string; details?: { field: string; message: string }[] }; request_id: string }>(res);
+  expect(body.request_id).toMatch(/^req_[0-9a-f]{32}$/);
+  expect(res.headers.get("x-request-id")).toBe(body.request_id);
+  expect(typeof body.error.message).toBe("string");
+  if (code) expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const consentAll = ["analytics", "personalization"];
+
+export function testEnv(): Env {
+  return env;
+}
