@@ -60,12 +60,13 @@ export const defaultConfigInput: AuraConfigInput = {
     holdout_share: 0,
     cold_start: {
       min_events: 3,
-      // First matching rule wins: explicit answers first, then the entry channel, then what was looked at.
+      // First matching rule wins: explicit answers first (they hold at any event count: what a visitor
+      // tells us outranks what we infer), then the entry channel, then what was looked at.
       rules: [
-        { when: ["quiz:skill:pro"], persona: "shopper_pro", confidence: 0.8 },
-        { when: ["quiz:skill:beginner"], persona: "novice_shopper", confidence: 0.8 },
-        { when: ["profile:skill:pro"], persona: "shopper_pro", confidence: 0.75 },
-        { when: ["profile:skill:beginner"], persona: "novice_shopper", confidence: 0.75 },
+        { when: ["quiz:skill:pro"], persona: "shopper_pro", confidence: 0.8, always: true },
+        { when: ["quiz:skill:beginner"], persona: "novice_shopper", confidence: 0.8, always: true },
+        { when: ["profile:skill:pro"], persona: "shopper_pro", confidence: 0.75, always: true },
+        { when: ["profile:skill:beginner"], persona: "novice_shopper", confidence: 0.75, always: true },
         { when: ["quiz:interest:photo"], persona: "photo_first", confidence: 0.7 },
         { when: ["quiz:interest:vector"], persona: "vector_first", confidence: 0.7 },
         { when: ["utm_medium:social"], persona: "novice_shopper", confidence: 0.6 },

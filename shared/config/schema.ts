@@ -24,6 +24,8 @@ export const ColdStartRule = z.object({
   when: z.array(featureKey).min(1).max(10),
   persona: id,
   confidence: z.number().min(0).max(1),
+  /** Applies at any event count: for stated facts (quiz answers, logged-in profile) that outrank behaviour. */
+  always: z.boolean().default(false),
 });
 
 export const IntentDefinition = z.object({

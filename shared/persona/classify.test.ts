@@ -157,3 +157,16 @@ describe("signals", () => {
     expect(normaliseUtmMedium("cpc")).toBe("cpc");
   });
 });
+
+describe("explicit signals", () => {
+  it("lets a stated skill level outrank browsing at any event count", () => {
+    // Browsing says pro (score 9.5 for shopper_pro); the visitor said "beginner" in the quiz.
+    const f = new Map([["item_skill:pro", 1], ["item_tag:high_end", 1], ["price_band:high", 1], ["category:pro_gear", 1], ["quiz:skill:beginner", 1]]);
+    const r = classifyPersona(f, 40, model);
+    expect(r).toMatchObject({ persona: "novice_shopper", confidence: 0.8, cold_start: false });
+    expect(r.decided_by).toEqual([{ feature: "quiz:skill:beginner", contribution: 1 }]);
+    // Without the answer the same browsing is classified by the weights.
+    f.delete("quiz:skill:beginner");
+    expect(classifyPersona(f, 40, model).persona).toBe("shopper_pro");
+  });
+});

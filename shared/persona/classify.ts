@@ -115,7 +115,8 @@ export function classifyPersona(
   let bestGuess: string;
   let confidence: number;
   let decidedBy: DecidingFeature[];
-  const rule = coldStart ? cfg.cold_start.rules.find((r) => r.when.every((f) => (features.get(f) ?? 0) > 0)) : undefined;
+  // Stated facts first (any event count), then cold-start rules; rules are tried in configured order.
+  const rule = cfg.cold_start.rules.find((r) => (r.always || coldStart) && r.when.every((f) => (features.get(f) ?? 0) > 0));
   if (rule) {
     bestGuess = rule.persona;
     confidence = rule.confidence;

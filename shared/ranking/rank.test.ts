@@ -123,19 +123,21 @@ describe("personalization", () => {
   it("ranks by the persona prior in cold start (noisy-OR of affinities, hand-computed)", () => {
     const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper"));
     expect(out.items.map((r) => r.item.id)).toEqual(["starter", "icons", "monitor"]);
-    // starter: category:bundle 1 -> noisy-OR is 1 already; icons: price_band:low .6 -> .6; monitor: nothing, 0.
-    expect(out.items.map((r) => r.components.user_match)).toEqual([1, 0.6, 0]);
-    expect(out.items[0]!.reason).toBe("novice_shopper+desktop+intent:browse · fits novice_shopper (category:bundle, tag:starter)");
+    // starter: tag:starter .8, skill:beginner .6, category:bundle .5, price_band:mid .2
+    //   noisy-OR = 1 - .2*.4*.5*.8 = .968; aimed at novice_shopper: 1 - .032*.5 = .984
+    // icons: price_band:low .3 -> .3; monitor: nothing -> 0.
+    expect(out.items.map((r) => r.components.user_match)).toEqual([0.984, 0.3, 0]);
+    expect(out.items[0]!.reason).toBe("novice_shopper+desktop+intent:browse · fits novice_shopper (tag:starter, skill:beginner)");
     const pro = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("shopper_pro"));
     expect(pro.items[0]!.item.id).toBe("monitor");
   });
 
   it("blends in the visitor's own interests as evidence grows", () => {
-    // evidence 8 = half point: beta = .5. icons: prior .6, interest 1-(1-.7*1) = .7 -> .65.
-    // starter: prior 1, no interest match -> .5; monitor: prior 0 -> 0.
+    // evidence 8 = half point: beta = .5. icons: prior .3, interest 1-(1-.7*1) = .7 -> .5.
+    // starter: prior .984, no interest match -> .492; monitor: prior 0 -> 0.
     const interests = new Map([["category:vector", 1]]);
     const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper", interests, 8));
-    expect(out.items.map((r) => [r.item.id, r.components.user_match])).toEqual([["icons", 0.65], ["starter", 0.5], ["monitor", 0]]);
+    expect(out.items.map((r) => [r.item.id, r.components.user_match])).toEqual([["icons", 0.5], ["starter", 0.492], ["monitor", 0]]);
     expect(out.items[0]!.reason).toContain("matches your interest in category:vector");
   });
 
