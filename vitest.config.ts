@@ -1,6 +1,6 @@
 // Every test runs inside workerd through the Workers Vitest integration, with the real D1, Durable Object
 // and Queue bindings from wrangler.toml. Migrations are read here (Node side) and applied in the setup file.
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
