@@ -14,14 +14,15 @@ export const rank = new Hono<AppEnv>();
 
 rank.post("/", async (c) => {
   const req = await readJson(c, RankRequest);
-  const personalized = req.user_ctx.consent.includes("personalization");
-  const snapshotPromise = getSnapshot(c.env, c.executionCtx).catch(() => {
+  const snapshot = await getSnapshot(c.env, c.executionCtx).catch(() => {
     throw new ApiError(503, "catalog_unavailable", "the catalog could not be loaded; try again shortly");
   });
+  // Reject an unknown surface before spending the request's one feature-store read on it.
+  if (!snapshot.index.config.surfaces.some((s) => s.id === req.surface_id)) throw unknownSurface(new UnknownSurfaceError(req.surface_id, snapshot.index.config.surfaces.map((s) => s.id)));
 
   let profile: VisitorProfile | null = null;
   let profileStatus: ProfileStatus = "not_used";
-  if (personalized) {
+  if (req.user_ctx.consent.includes("personalization")) {
     // A slow or failing store degrades to cold-start ranking; it never fails the request.
     try {
       profile = await withTimeout(featureStore(c.env).getProfile(req.user_ctx.anon_id), Number(c.env.FEATURE_STORE_TIMEOUT_MS || "25"));
@@ -31,7 +32,6 @@ rank.post("/", async (c) => {
       console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), feature_store: err instanceof Error ? err.message : String(err) }));
     }
   }
-  const snapshot = await snapshotPromise;
   try {
     const body = decideRank(snapshot, req, profile, {
       now: Date.now(),
@@ -44,9 +44,10 @@ rank.post("/", async (c) => {
     c.header("cache-control", "private, no-store");
     return c.json(body);
   } catch (err) {
-    if (err instanceof UnknownSurfaceError) {
-      throw new ApiError(400, "unknown_surface", err.message, [{ field: "surface_id", message: `known surfaces: ${err.known.join(", ")}` }]);
-    }
-    throw err;
+    throw err instanceof UnknownSurfaceError ? unknownSurface(err) : err;
   }
 });
+
+function unknownSurface(err: UnknownSurfaceError): ApiError {
+  return new ApiError(400, "unknown_surface", err.message, [{ field: "surface_id", message: `known surfaces: ${err.known.join(", ")}` }]);
+}
