@@ -257,7 +257,8 @@ describe("the hot path", () => {
         new Request("http://aura.test/v1/rank", {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_journey_email", utm: { medium: "email" }, consent: consentAll } }),
+          // An id this isolate has never cached, so the (broken) store is really asked.
+          body: JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: `anon_store_down_${crypto.randomUUID()}`, utm: { medium: "email" }, consent: consentAll } }),
         }),
         { ...env, VISITOR_PROFILES: store },
         ctx,

@@ -5,7 +5,7 @@ import { unitDraw } from "../hash";
 import { classifyPersona, classifyRecency, microSegment, type PersonaResult } from "../persona/classify";
 import { extractSessionFeatures, type SessionFeatures } from "../persona/features";
 import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
-import { currentInterests, type VisitorProfile } from "../profile/profile";
+import { currentInterests, type ProfileView } from "../profile/profile";
 import { itemFacts, itemFeatures } from "../ranking/index";
 import { rankItems } from "../ranking/rank";
 import type { DecisionSnapshot } from "./snapshot";
@@ -47,7 +47,7 @@ export interface VisitorView {
 }
 
 /** Classifies a visitor from the request's signals and their profile, and names their micro-segment. */
-export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: VisitorProfile | null, now: number, ownHost?: string): VisitorView {
+export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView | null, now: number, ownHost?: string): VisitorView {
   const cfg = snapshot.personaModel.config;
   const entry = profile?.entry ?? null;
   const referrerClass = input.referrer !== undefined && input.referrer !== null ? classifyReferrer(input.referrer, ownHost) : (entry?.referrer_class ?? null);
@@ -90,7 +90,7 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
   };
 }
 
-export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile: VisitorProfile | null, opts: DecideOptions): RankResponse {
+export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile: ProfileView | null, opts: DecideOptions): RankResponse {
   const cfg = snapshot.index.config;
   const surface = cfg.surfaces.find((s) => s.id === req.surface_id);
   if (!surface) throw new UnknownSurfaceError(req.surface_id, cfg.surfaces.map((s) => s.id));

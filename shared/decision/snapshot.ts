@@ -12,15 +12,17 @@ export interface DecisionSnapshot {
   builtAt: number;
   index: RankIndex;
   personaModel: PersonaModel;
-  content: ContentIndex;
+  /** Built on first use: only content search needs it, and ranking should not pay for it. */
+  content(): ContentIndex;
 }
 
 export function buildSnapshot(items: readonly Item[], config: AuraConfig, version: string, now: number): DecisionSnapshot {
+  let content: ContentIndex | undefined;
   return {
     version,
     builtAt: now,
     index: buildRankIndex(items, config, now),
     personaModel: compilePersonaModel(config.persona),
-    content: buildContentIndex(items),
+    content: () => (content ??= buildContentIndex(items)),
   };
 }

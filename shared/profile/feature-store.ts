@@ -1,13 +1,13 @@
 // Where visitor profiles live. The Durable Object store is the default; an Upstash Redis store implements the
 // same interface. Ranking reads through it at most once per request, with a timeout and a fallback.
 import type { DeviceClass } from "../persona/signals";
-import type { IncomingEvent, VisitorProfile } from "./profile";
+import type { IncomingEvent, ProfileView } from "./profile";
 
 export interface FeatureStore {
   readonly name: string;
-  getProfile(anonId: string): Promise<VisitorProfile | null>;
+  getProfile(anonId: string): Promise<ProfileView | null>;
   /** Applies events idempotently (by event id) and returns the profile after them. */
-  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<VisitorProfile>;
+  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView>;
   /** Removes everything stored about the visitor; true when something was there. */
   erase(anonId: string): Promise<boolean>;
 }

@@ -42,6 +42,15 @@ export interface VisitorProfile {
   applied_ids: string[];
 }
 
+/** What readers get: the profile without the dedupe ids, which only the writer needs (and which would
+ *  otherwise dominate every hot-path read). */
+export type ProfileView = Omit<VisitorProfile, "applied_ids">;
+
+export function profileView(p: VisitorProfile): ProfileView {
+  const { applied_ids: _writerOnly, ...view } = p;
+  return view;
+}
+
 export const RECENT_EVENTS = 50;
 const APPLIED_IDS = 500;
 /** A gap this long starts a new session even without a new session id (the GA convention). */
@@ -179,7 +188,7 @@ function applyQuizAnswer(p: VisitorProfile, question: string, answer: string) {
  * features through `itemFeatures`), normalised by the strongest, then explicit values laid over them.
  */
 export function currentInterests(
-  p: VisitorProfile,
+  p: ProfileView,
   now: number,
   interestHalfLifeDays: number,
   itemFeatures: (id: string) => readonly string[] | undefined,

@@ -40,6 +40,7 @@ export interface RankIndex {
   /** Eligible-by-configuration item indices per surface (kind and category). */
   surfaceCandidates: Map<string, Int32Array>;
   activeSeasons: string[];
+  /** When freshness and seasonality were last computed (see refreshTimeScores). */
   builtAt: number;
 }
 
@@ -100,7 +101,6 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
   const clusterId = new Int32Array(n);
   const jurisdictions: (ReadonlySet<string> | null)[] = new Array<ReadonlySet<string> | null>(n);
   const clusters = new Map<string, number>();
-  const seasons = new Set(activeSeasons(now, rc.seasons));
 
   const policyBits = new Map<string, number>();
   const policyRules: RankIndex["policyRules"] = [];
@@ -139,8 +139,6 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
     inventory[i] = it.inventory === null ? 1 : Math.min(1, it.inventory / rc.inventory_target);
     inStock[i] = it.inventory === null || it.inventory > 0 ? 1 : 0;
     margin[i] = maxMargin > 0 ? it.margin / maxMargin : 0;
-    freshness[i] = freshnessScore(Date.parse(it.published_at), now, rc.freshness_half_life_days);
-    seasonal[i] = it.seasonal_tags.length === 0 ? 0.5 : it.seasonal_tags.some((t) => seasons.has(t)) ? 1 : 0;
     let dm = 0;
     for (const d of it.devices) dm |= DEVICE_BITS[d] ?? 0;
     deviceMask[i] = dm === 0 ? ALL_DEVICES : dm;
@@ -172,7 +170,7 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
     surfaceCandidates.set(s.id, Int32Array.from(idx));
   }
 
-  return {
+  const index: RankIndex = {
     config,
     items,
     idToIndex,
@@ -196,9 +194,27 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
     policyRules,
     personaAffinity,
     surfaceCandidates,
-    activeSeasons: [...seasons],
+    activeSeasons: [],
     builtAt: now,
   };
+  refreshTimeScores(index, now);
+  return index;
+}
+
+/**
+ * Recomputes the scores that depend on the clock (freshness, seasonality) in place. Cheap (one pass, no
+ * allocation), so a snapshot whose catalog has not changed is brought up to date without a rebuild.
+ */
+export function refreshTimeScores(index: RankIndex, now: number): void {
+  const rc = index.config.ranking;
+  const seasons = new Set(activeSeasons(now, rc.seasons));
+  for (let i = 0; i < index.items.length; i++) {
+    const it = index.items[i]!;
+    index.freshness[i] = freshnessScore(Date.parse(it.published_at), now, rc.freshness_half_life_days);
+    index.seasonal[i] = it.seasonal_tags.length === 0 ? 0.5 : it.seasonal_tags.some((t) => seasons.has(t)) ? 1 : 0;
+  }
+  index.activeSeasons = [...seasons];
+  index.builtAt = now;
 }
 
 /** Catalog facts for the persona features of a viewed item. */

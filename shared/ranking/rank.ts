@@ -121,8 +121,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
       }
     }
   }
-  const hasInterests = touched.length > 0;
-  const beta = hasInterests ? visitor.evidence / (visitor.evidence + index.config.ranking.evidence_half_point) : 0;
+  const beta = touched.length > 0 ? visitor.evidence / (visitor.evidence + index.config.ranking.evidence_half_point) : 0;
   const prior = visitor.personalized && visitor.persona ? index.personaAffinity.get(visitor.persona) : undefined;
 
   // Anchor (related product or cart) as a marked feature set for Jaccard similarity.
@@ -150,28 +149,31 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   const hasAnchor = anchorTouched.length > 0;
 
   const ctx: MatchContext = {
-    index, visitor, beta, prior, hasInterests,
+    index, visitor, beta, prior,
     anchorWeight: hasAnchor ? surface.anchor_weight : 0,
     anchorSize: anchorTouched.length,
   };
+  const { trend, popularity, inventory, margin, freshness, seasonal, inStock, deviceMask, policyMask, jurisdictions, featStart, featList } = index;
+  const wUser = w.user_match, wTrend = w.trendiness, wInventory = w.inventory, wMargin = w.margin, wFresh = w.freshness, wSeason = w.seasonal;
+  const anchorWeight = ctx.anchorWeight;
+  const anchorSize = ctx.anchorSize;
+  const excludeAnchors = anchorSet.size > 0;
+  const interests = interestVec;
+  const marks = anchorMark;
   let eligible = 0;
-  const { trend, popularity, inventory, margin, freshness, seasonal, inStock, deviceMask, policyMask, jurisdictions } = index;
   for (let c = 0; c < pool.length; c++) {
     const i = pool[c]!;
     if (inStock[i] === 0 || (deviceMask[i]! & devBit) === 0 || (policyMask[i]! & deniedPolicy) !== 0) continue;
     const jur = jurisdictions[i];
     if (jur && (visitor.country === null || !jur.has(visitor.country))) continue;
-    if (anchorSet.has(i)) continue;
+    if (excludeAnchors && anchorSet.has(i)) continue;
 
-    const um = userMatch(ctx, i).value;
-
+    const base = prior ? prior[i]! : popularity[i]!;
+    const interest = beta > 0 ? interestMatch(featStart, featList, interests, i) : 0;
+    const similarity = anchorWeight > 0 ? jaccard(featStart, featList, marks, i, anchorSize) : 0;
+    const um = combineUserMatch(base, interest, beta, similarity, anchorWeight);
     scoreBuf[eligible] =
-      w.user_match * um +
-      w.trendiness * trend[i]! +
-      w.inventory * inventory[i]! +
-      w.margin * margin[i]! +
-      w.freshness * freshness[i]! +
-      w.seasonal * seasonal[i]!;
+      wUser * um + wTrend * trend[i]! + wInventory * inventory[i]! + wMargin * margin[i]! + wFresh * freshness[i]! + wSeason * seasonal[i]!;
     candBuf[eligible] = i;
     eligible++;
   }
@@ -184,23 +186,43 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   return { items, considered: pool.length, eligible };
 }
 
-function jaccard(index: RankIndex, i: number, anchorSize: number): number {
+/** Jaccard similarity of item i's features with the marked anchor features. */
+function jaccard(featStart: Int32Array, featList: Int32Array, marks: Uint8Array, i: number, anchorSize: number): number {
   let inter = 0;
-  const size = index.featStart[i + 1]! - index.featStart[i]!;
-  for (let k = index.featStart[i]!; k < index.featStart[i + 1]!; k++) inter += anchorMark[index.featList[k]!]!;
+  const end = featStart[i + 1]!;
+  const size = end - featStart[i]!;
+  for (let k = featStart[i]!; k < end; k++) inter += marks[featList[k]!]!;
   const union = size + anchorSize - inter;
   return union > 0 ? inter / union : 0;
 }
 
-/** Orders slots [0, n) of the scratch buffers by score desc, ties by item index (stable across runs). */
+/** Noisy-OR of the visitor's interest in each of item i's features (one perfect match counts FEATURE_MATCH). */
+function interestMatch(featStart: Int32Array, featList: Int32Array, interests: Float32Array, i: number): number {
+  let miss = 1;
+  const end = featStart[i + 1]!;
+  for (let k = featStart[i]!; k < end; k++) miss *= 1 - FEATURE_MATCH * interests[featList[k]!]!;
+  return 1 - miss;
+}
+
+/**
+ * user_match from its parts: the prior (persona affinity, or popularity), the visitor's own interest match
+ * weighted by evidence (beta), then similarity to the anchor (related product, cart) where there is one.
+ */
+function combineUserMatch(base: number, interest: number, beta: number, similarity: number, anchorWeight: number): number {
+  const personal = (1 - beta) * base + beta * interest;
+  return (1 - anchorWeight) * personal + anchorWeight * similarity;
+}
+
+/** Orders slots of the scratch buffers by score desc, ties by item index (stable across runs). */
 function better(a: number, b: number): boolean {
   const sa = scoreBuf[a]!;
   const sb = scoreBuf[b]!;
   return sa > sb || (sa === sb && candBuf[a]! < candBuf[b]!);
 }
 
-/** The best `m` slots, best first: a bounded min-heap, O(n log m) instead of sorting everything. */
+/** The best `m` of slots [0, n), best first: a bounded min-heap, O(n log m) instead of sorting everything. */
 function topSlots(n: number, m: number): number[] {
+  const scores = scoreBuf;
   const heap: number[] = [];
   const siftDown = (k: number) => {
     for (;;) {
@@ -214,7 +236,10 @@ function topSlots(n: number, m: number): number[] {
       k = worst;
     }
   };
+  // Once the heap is full most slots lose to its worst entry on score alone: reject those without a call.
+  let floor = -Infinity;
   for (let s = 0; s < n; s++) {
+    if (scores[s]! < floor) continue;
     if (heap.length < m) {
       heap.push(s);
       for (let k = heap.length - 1; k > 0; ) {
@@ -223,9 +248,11 @@ function topSlots(n: number, m: number): number[] {
         [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
         k = parent;
       }
+      if (heap.length === m) floor = scores[heap[0]!]!;
     } else if (better(s, heap[0]!)) {
       heap[0] = s;
       siftDown(0);
+      floor = scores[heap[0]!]!;
     }
   }
   return heap.sort((a, b) => (better(a, b) ? -1 : 1));
@@ -267,32 +294,20 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 interface MatchContext {
   index: RankIndex;
   visitor: RankVisitor;
-  /** Weight of the visitor's own interests against the prior (grows with evidence). */
+  /** Weight of the visitor's own interests against the prior (0 without interests; grows with evidence). */
   beta: number;
   prior: Float32Array | undefined;
-  hasInterests: boolean;
   anchorWeight: number;
   anchorSize: number;
 }
 
-/** user_match for item i and its parts: prior (persona or popularity), interest match, anchor similarity. */
+/** user_match for item i with its parts, for explanations (the hot loop inlines the same three helpers). */
 function userMatch(ctx: MatchContext, i: number): { value: number; base: number; interest: number; similarity: number } {
-  const { index, visitor } = ctx;
-  const base = visitor.personalized && ctx.prior ? ctx.prior[i]! : index.popularity[i]!;
-  let value = base;
-  let interest = 0;
-  if (visitor.personalized && ctx.hasInterests) {
-    let miss = 1;
-    for (let k = index.featStart[i]!; k < index.featStart[i + 1]!; k++) miss *= 1 - FEATURE_MATCH * interestVec[index.featList[k]!]!;
-    interest = 1 - miss;
-    value = (1 - ctx.beta) * base + ctx.beta * interest;
-  }
-  let similarity = 0;
-  if (ctx.anchorWeight > 0) {
-    similarity = jaccard(index, i, ctx.anchorSize);
-    value = (1 - ctx.anchorWeight) * value + ctx.anchorWeight * similarity;
-  }
-  return { value, base, interest, similarity };
+  const { index } = ctx;
+  const base = ctx.prior ? ctx.prior[i]! : index.popularity[i]!;
+  const interest = ctx.beta > 0 ? interestMatch(index.featStart, index.featList, interestVec, i) : 0;
+  const similarity = ctx.anchorWeight > 0 ? jaccard(index.featStart, index.featList, anchorMark, i, ctx.anchorSize) : 0;
+  return { value: combineUserMatch(base, interest, ctx.beta, similarity, ctx.anchorWeight), base, interest, similarity };
 }
 
 /** Runs while the scratch interest vector and anchor marks are still set for this request. */

@@ -5,6 +5,12 @@ import type { Item } from "../../shared/catalog/item";
 import { CATALOG_VERSION_KEY, itemRow, rowItem } from "../../shared/db/rows";
 import { items, meta } from "../../shared/db/schema";
 
+/** The catalog version alone: one tiny query, so an unchanged catalog is not reloaded. */
+export async function loadCatalogVersion(db: D1Database): Promise<string> {
+  const row = await drizzle(db).select().from(meta).where(eq(meta.key, CATALOG_VERSION_KEY));
+  return row[0]?.value ?? "empty";
+}
+
 /** Rows were validated on the way in (admin API, seed), so the snapshot trusts them and skips re-parsing. */
 export async function loadCatalog(db: D1Database): Promise<{ items: Item[]; version: string }> {
   const d = drizzle(db);

@@ -3,11 +3,29 @@
 // except for the very first request an isolate serves.
 import { defaultConfig } from "../../shared/config/default";
 import { buildSnapshot, type DecisionSnapshot } from "../../shared/decision/snapshot";
-import { loadCatalog } from "./catalog";
+import { refreshTimeScores } from "../../shared/ranking/index";
+import { loadCatalog, loadCatalogVersion } from "./catalog";
 
 let current: DecisionSnapshot | null = null;
 let loading: Promise<DecisionSnapshot> | null = null;
 let lastError: string | null = null;
+
+/** Rebuilds only when the catalog version moved; otherwise just brings clock-dependent scores up to date. */
+async function refresh(env: Env, previous: DecisionSnapshot): Promise<DecisionSnapshot> {
+  try {
+    const version = await loadCatalogVersion(env.DB);
+    if (version !== previous.version) return await load(env);
+    refreshTimeScores(previous.index, Date.now());
+    previous.builtAt = Date.now();
+    lastError = null;
+    return previous;
+  } catch (err) {
+    lastError = err instanceof Error ? err.message : String(err);
+    throw err;
+  } finally {
+    loading = null;
+  }
+}
 
 async function load(env: Env): Promise<DecisionSnapshot> {
   try {
@@ -28,7 +46,7 @@ export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>
   const ttlMs = Number(env.SNAPSHOT_TTL_SECONDS || "30") * 1000;
   if (current) {
     if (Date.now() - current.builtAt > ttlMs && !loading) {
-      loading = load(env);
+      loading = refresh(env, current);
       // A failed refresh keeps serving the previous snapshot; the error shows in /v1/admin/health.
       ctx.waitUntil(loading.catch(() => undefined));
     }

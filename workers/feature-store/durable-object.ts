@@ -4,10 +4,11 @@ import { DurableObject } from "cloudflare:workers";
 import { defaultConfig } from "../../shared/config/default";
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import { applyEvents, type IncomingEvent, type VisitorProfile } from "../../shared/profile/profile";
+import { applyEvents, profileView, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
 
 export class VisitorProfileStore extends DurableObject<Env> {
   private cached: VisitorProfile | null | undefined;
+  private cachedView: ProfileView | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -19,31 +20,35 @@ export class VisitorProfileStore extends DurableObject<Env> {
     if (this.cached !== undefined) return this.cached;
     const row = this.ctx.storage.sql.exec<{ doc: string }>("SELECT doc FROM profile WHERE id = 1").toArray()[0];
     this.cached = row ? (JSON.parse(row.doc) as VisitorProfile) : null;
+    this.cachedView = this.cached ? profileView(this.cached) : null;
     return this.cached;
   }
 
-  async getProfile(): Promise<VisitorProfile | null> {
-    return this.read();
+  async getProfile(): Promise<ProfileView | null> {
+    this.read();
+    return this.cachedView;
   }
 
-  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<VisitorProfile> {
+  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<ProfileView> {
     const before = this.read();
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
     // Redelivered events change nothing: skip the write entirely.
-    if (before && after.event_count === before.event_count) return before;
+    if (before && after.event_count === before.event_count) return this.cachedView!;
     this.ctx.storage.sql.exec(
       "INSERT INTO profile (id, doc, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
       JSON.stringify(after),
       Date.now(),
     );
     this.cached = after;
-    return after;
+    this.cachedView = profileView(after);
+    return this.cachedView;
   }
 
   async erase(): Promise<boolean> {
     const existed = this.read() !== null;
     await this.ctx.storage.deleteAll();
     this.cached = null;
+    this.cachedView = null;
     return existed;
   }
 
@@ -61,11 +66,11 @@ export class DurableObjectFeatureStore implements FeatureStore {
     return this.ns.get(this.ns.idFromName(anonId));
   }
 
-  getProfile(anonId: string): Promise<VisitorProfile | null> {
+  getProfile(anonId: string): Promise<ProfileView | null> {
     return this.stub(anonId).getProfile();
   }
 
-  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<VisitorProfile> {
+  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
     return this.stub(anonId).applyEvents(anonId, sessionId, device, [...events]);
   }
 

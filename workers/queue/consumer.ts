@@ -7,14 +7,15 @@ import { QueueMessage, type EventsMessage } from "../../shared/api/messages";
 import { events, rejectedMessages, segmentAssignments } from "../../shared/db/schema";
 import { viewVisitor } from "../../shared/decision/decide";
 import { hashVisitorId } from "../../shared/privacy";
-import { DurableObjectFeatureStore } from "../feature-store/durable-object";
 import { getSnapshot } from "../data/snapshot";
+import { featureStore } from "../services";
+import type { FeatureStore } from "../../shared/profile/feature-store";
 
 type Db = ReturnType<typeof drizzle>;
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const db = drizzle(env.DB);
-  const store = new DurableObjectFeatureStore(env.VISITOR_PROFILES);
+  const store = featureStore(env);
   const now = new Date();
   const writes: BatchItem<"sqlite">[] = [];
   const settled: Message<unknown>[] = [];
@@ -62,7 +63,7 @@ async function processEvents(
   db: Db,
   env: Env,
   ctx: ExecutionContext,
-  store: DurableObjectFeatureStore,
+  store: FeatureStore,
   msg: EventsMessage,
   now: Date,
 ): Promise<BatchItem<"sqlite">[]> {

@@ -9,7 +9,7 @@ export const content = new Hono<AppEnv>();
 content.post("/search", async (c) => {
   const req = await readJson(c, ContentSearchRequest);
   const snapshot = await getSnapshot(c.env, c.executionCtx);
-  const results = searchContent(snapshot.content, req, new Date());
+  const results = searchContent(snapshot.content(), req, new Date());
   return c.json({
     results: results.map(({ score: _raw, similarity, freshness_score, ...rest }) => ({
       ...rest,

@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { RankRequest } from "../../shared/api/schemas";
 import { decideRank, UnknownSurfaceError, type ProfileStatus } from "../../shared/decision/decide";
 import { withTimeout } from "../../shared/profile/feature-store";
-import type { VisitorProfile } from "../../shared/profile/profile";
+import type { ProfileView } from "../../shared/profile/profile";
 import { getSnapshot } from "../data/snapshot";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
@@ -20,7 +20,7 @@ rank.post("/", async (c) => {
   // Reject an unknown surface before spending the request's one feature-store read on it.
   if (!snapshot.index.config.surfaces.some((s) => s.id === req.surface_id)) throw unknownSurface(new UnknownSurfaceError(req.surface_id, snapshot.index.config.surfaces.map((s) => s.id)));
 
-  let profile: VisitorProfile | null = null;
+  let profile: ProfileView | null = null;
   let profileStatus: ProfileStatus = "not_used";
   if (req.user_ctx.consent.includes("personalization")) {
     // A slow or failing store degrades to cold-start ranking; it never fails the request.

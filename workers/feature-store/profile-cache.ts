@@ -1,0 +1,75 @@
+// A short-lived, bounded isolate cache in front of the feature store. A page view ranks several surfaces
+// (hero, carousel, guides) within milliseconds; they share one store read. Writes from this isolate
+// (events, erasure) update the cache, so a visitor always sees their own latest events here; other
+// isolates see them within the TTL.
+import type { DeviceClass } from "../../shared/persona/signals";
+import type { FeatureStore } from "../../shared/profile/feature-store";
+import type { IncomingEvent, ProfileView } from "../../shared/profile/profile";
+
+interface Entry {
+  profile: ProfileView | null;
+  expires: number;
+}
+
+export class ProfileCache {
+  private readonly entries = new Map<string, Entry>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** The cached profile (null = known to have none), or undefined on a miss. */
+  get(anonId: string, now: number): ProfileView | null | undefined {
+    const entry = this.entries.get(anonId);
+    if (!entry || entry.expires <= now) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return entry.profile;
+  }
+
+  set(anonId: string, profile: ProfileView | null, now: number): void {
+    if (this.ttlMs <= 0) return;
+    this.entries.delete(anonId);
+    this.entries.set(anonId, { profile, expires: now + this.ttlMs });
+    // Map iteration order is insertion order: the first key is the oldest write.
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(anonId: string): void {
+    this.entries.delete(anonId);
+  }
+}
+
+export class CachedFeatureStore implements FeatureStore {
+  readonly name: string;
+  constructor(
+    private readonly inner: FeatureStore,
+    private readonly cache: ProfileCache,
+  ) {
+    this.name = inner.name;
+  }
+
+  async getProfile(anonId: string): Promise<ProfileView | null> {
+    const cached = this.cache.get(anonId, Date.now());
+    if (cached !== undefined) return cached;
+    const profile = await this.inner.getProfile(anonId);
+    this.cache.set(anonId, profile, Date.now());
+    return profile;
+  }
+
+  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
+    const profile = await this.inner.applyEvents(anonId, sessionId, device, events);
+    this.cache.set(anonId, profile, Date.now());
+    return profile;
+  }
+
+  async erase(anonId: string): Promise<boolean> {
+    this.cache.delete(anonId);
+    return this.inner.erase(anonId);
+  }
+}
