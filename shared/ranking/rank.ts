@@ -264,8 +264,8 @@ function topSlots(n: number, m: number): number[] {
  */
 function selectDiverse(index: RankIndex, n: number, limit: number, maxPerCluster: number, topK: number): number[] {
   if (n === 0) return [];
-  // Look a few times deeper than the limit; widen to everything only if the caps exhaust that.
-  for (let depth = Math.min(n, limit * 4 + 16); ; depth = n) {
+  // Look a little deeper than the limit; widen to everything only if the cluster caps exhaust that.
+  for (let depth = Math.min(n, limit * 2 + 8); ; depth = n) {
     const sorted = topSlots(n, depth);
     const picked: number[] = [];
     const used = new Set<number>();
