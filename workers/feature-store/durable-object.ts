@@ -6,20 +6,17 @@ import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { applyEvents, profileView, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
 
+const PROFILE_KEY = "profile";
+
 export class VisitorProfileStore extends DurableObject<Env> {
   private cached: VisitorProfile | null | undefined;
   private cachedView: ProfileView | null = null;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    // Idempotent schema on wake: one row holds the profile document.
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS profile (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL, updated_at INTEGER NOT NULL)");
-  }
-
+  /** The profile is one document in the object's synchronous KV storage (SQLite-backed): no schema to
+   *  create on wake, so answering "no profile yet" for a first-time visitor costs almost nothing. */
   private read(): VisitorProfile | null {
     if (this.cached !== undefined) return this.cached;
-    const row = this.ctx.storage.sql.exec<{ doc: string }>("SELECT doc FROM profile WHERE id = 1").toArray()[0];
-    this.cached = row ? (JSON.parse(row.doc) as VisitorProfile) : null;
+    this.cached = this.ctx.storage.kv.get<VisitorProfile>(PROFILE_KEY) ?? null;
     this.cachedView = this.cached ? profileView(this.cached) : null;
     return this.cached;
   }
@@ -34,11 +31,7 @@ export class VisitorProfileStore extends DurableObject<Env> {
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
     // Redelivered events change nothing: skip the write entirely.
     if (before && after.event_count === before.event_count) return this.cachedView!;
-    this.ctx.storage.sql.exec(
-      "INSERT INTO profile (id, doc, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
-      JSON.stringify(after),
-      Date.now(),
-    );
+    this.ctx.storage.kv.put(PROFILE_KEY, after);
     this.cached = after;
     this.cachedView = profileView(after);
     return this.cachedView;
