@@ -1,0 +1,442 @@
+// Load generators.
+//  - fixedRate: open loop. Request i is due at t0 + i/rate whether or not earlier ones have answered, and its
+//    latency is measured from that scheduled time, so a stalled server cannot hide its queueing delay by
+//    slowing the client down (no coordinated omission). Client-side lateness is reported separately.
+//  - closedLoop: N connections each sending the next request as soon as the previous one answers; the
+//    throughput at which latency and errors stay acceptable is the saturation rate.
+//  - wrk (optional, only when the binary is on PATH): the same closed loop from a C client, as a cross-check
+//    that the Node client is not the bottleneck.
+import { execFile } from "node:child_process";
+import { setMaxListeners } from "node:events";
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+import { machineBusyMs, processCpuMs, selfCpuMs, tcpRetransmits } from "./server";
+import { percentileSorted, round, sleep } from "./stats";
+
+export interface Target {
+  origin: string;
+  method: "GET" | "POST";
+  path: string;
+  /** Request bodies used round-robin (null for GET). */
+  bodies: readonly string[] | null;
+  /** Extracts a label to count from a 2xx response body (e.g. rank's profile_status), or null to skip reading it. */
+  label?: ((text: string) => string | null) | undefined;
+}
+
+export interface LatencyMs {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface LoadResult {
+  mode: "fixed-rate" | "closed-loop" | "wrk";
+  /** Requested rate (fixed-rate only). */
+  targetRps: number | null;
+  connections: number;
+  durationS: number;
+  sent: number;
+  completed: number;
+  ok: number;
+  errors: number;
+  /** Non-2xx status codes and client-side failures (connection errors, timeouts, aborted at the drain deadline). */
+  errorKinds: Record<string, number>;
+  achievedRps: number;
+  latencyMs: LatencyMs;
+  /** How late the client actually sent requests relative to schedule (fixed-rate only), ms. */
+  sendLagMs: { p50: number; p99: number; max: number } | null;
+  labels: Record<string, number>;
+  /** CPU used during the run as a share of one core, and the server's CPU per answered request. */
+  serverCpuPct: number | null;
+  clientCpuPct: number;
+  serverCpuUsPerRequest: number | null;
+  /**
+   * CPU used by everything else on the machine during the run (share of one core): other users' processes
+   * competing with the pinned server and client. Above a few percent, treat the run as noisy.
+   */
+  otherCpuPct: number | null;
+  /**
+   * TCP retransmissions on the machine during the run. Loopback retransmits happen here under overload and each
+   * adds ≥ 200 ms (the minimum RTO) to one request: a harness/kernel artifact, not Worker time.
+   */
+  tcpRetransmits: number | null;
+  /** Completions and worst latency per second of the run (to spot stalls, e.g. a snapshot rebuild). */
+  timeline: { completed: number; maxMs: number }[];
+}
+
+function latencySummary(values: Float64Array | number[], n: number): LatencyMs {
+  const sorted = Float64Array.from(values.slice(0, n) as ArrayLike<number>).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    p50: round(percentileSorted(sorted, 50)),
+    p95: round(percentileSorted(sorted, 95)),
+    p99: round(percentileSorted(sorted, 99)),
+    max: round(sorted.length ? sorted[sorted.length - 1]! : Number.NaN),
+    mean: round(sorted.length ? sum / sorted.length : Number.NaN),
+  };
+}
+
+interface CpuSnapshot {
+  server: number | null;
+  client: number;
+  machine: number | null;
+  retrans: number | null;
+  at: number;
+}
+
+function cpuSnapshot(serverPid: number | null): CpuSnapshot {
+  return { server: serverPid ? processCpuMs(serverPid) : null, client: selfCpuMs(), machine: machineBusyMs(), retrans: tcpRetransmits(), at: performance.now() };
+}
+
+/** CPU shares over [a, b] as percentages of one core, and server CPU per answered request. */
+function cpuShares(a: CpuSnapshot, b: CpuSnapshot, ok: number) {
+  const wall = b.at - a.at;
+  const server = a.server !== null && b.server !== null ? b.server - a.server : null;
+  const client = b.client - a.client;
+  const machine = a.machine !== null && b.machine !== null ? b.machine - a.machine : null;
+  return {
+    serverCpuPct: server === null ? null : round((server / wall) * 100, 1),
+    clientCpuPct: round((client / wall) * 100, 1),
+    serverCpuUsPerRequest: server === null || ok === 0 ? null : round((server * 1000) / ok, 1),
+    otherCpuPct: machine === null || server === null ? null : round((Math.max(0, machine - server - client) / wall) * 100, 1),
+    tcpRetransmits: a.retrans === null || b.retrans === null ? null : b.retrans - a.retrans,
+  };
+}
+
+function newPool(origin: string, connections: number, timeoutMs: number): Pool {
+  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+}
+
+class Recorder {
+  readonly errorKinds: Record<string, number> = {};
+  readonly labels: Record<string, number> = {};
+  readonly timeline: { completed: number; maxMs: number }[] = [];
+  latencies: Float64Array;
+  n = 0;
+  ok = 0;
+  errors = 0;
+  constructor(
+    capacity: number,
+    private readonly t0: number,
+  ) {
+    this.latencies = new Float64Array(Math.max(1024, capacity));
+  }
+  error(kind: string) {
+    this.errors++;
+    this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
+  }
+  success(latencyMs: number, label: string | null, at: number) {
+    if (this.n === this.latencies.length) {
+      const grown = new Float64Array(this.latencies.length * 2);
+      grown.set(this.latencies);
+      this.latencies = grown;
+    }
+    this.latencies[this.n++] = latencyMs;
+    this.ok++;
+    if (label !== null) this.labels[label] = (this.labels[label] ?? 0) + 1;
+    const sec = Math.max(0, Math.floor((at - this.t0) / 1000));
+    while (this.timeline.length <= sec) this.timeline.push({ completed: 0, maxMs: 0 });
+    const slot = this.timeline[sec]!;
+    slot.completed++;
+    if (latencyMs > slot.maxMs) slot.maxMs = round(latencyMs, 2);
+  }
+}
+
+async function send(pool: Pool, target: Target, k: number, signal: AbortSignal | undefined): Promise<{ status: number; label: string | null }> {
+  const body = target.bodies ? target.bodies[k % target.bodies.length]! : null;
+  const res = await pool.request({
+    method: target.method,
+    path: target.path,
+    headers: body ? { "content-type": "application/json" } : {},
+    body,
+    ...(signal ? { signal } : {}),
+  });
+  if (res.statusCode >= 200 && res.statusCode < 300 && target.label) {
+    return { status: res.statusCode, label: target.label(await res.body.text()) };
+  }
+  await res.body.dump();
+  return { status: res.statusCode, label: null };
+}
+
+function errorKind(err: unknown): string {
+  const e = err as { code?: string; name?: string };
+  return e?.code ?? e?.name ?? "error";
+}
+
+export interface FixedRateOptions {
+  rate: number;
+  durationS: number;
+  connections: number;
+  /** Per-request timeout; after the schedule ends, stragglers get at most this long before being aborted. */
+  timeoutMs?: number;
+  serverPid: number | null;
+}
+
+export async function fixedRate(target: Target, opts: FixedRateOptions): Promise<LoadResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const pool = newPool(target.origin, opts.connections, timeoutMs);
+  const total = Math.max(1, Math.round(opts.rate * opts.durationS));
+  const interval = 1000 / opts.rate;
+  const lags = new Float64Array(total);
+  const abort = new AbortController();
+  // Every in-flight request listens on the drain-deadline signal.
+  setMaxListeners(0, abort.signal);
+  let finished = 0;
+  let next = 0;
+  const t0 = performance.now() + 20;
+  const rec = new Recorder(total, t0);
+  const cpu0 = cpuSnapshot(opts.serverPid);
+
+  let allDone!: () => void;
+  const done = new Promise<void>((resolve) => (allDone = resolve));
+  const settle = () => {
+    if (++finished === total) allDone();
+  };
+
+  const fire = (k: number, due: number) => {
+    lags[k] = performance.now() - due;
+    send(pool, target, k, abort.signal).then(
+      ({ status, label }) => {
+        const now = performance.now();
+        if (status >= 200 && status < 300) rec.success(now - due, label, now);
+        else rec.error(`http_${status}`);
+        settle();
+      },
+      (err: unknown) => {
+        rec.error(abort.signal.aborted ? "aborted_at_drain_deadline" : errorKind(err));
+        settle();
+      },
+    );
+  };
+
+  const tick = () => {
+    const now = performance.now();
+    while (next < total && t0 + next * interval <= now) {
+      fire(next, t0 + next * interval);
+      next++;
+    }
+    if (next < total) {
+      const wait = t0 + next * interval - performance.now();
+      // Timers have ~1 ms granularity: sleep until just before the next due time, then send everything due.
+      if (wait > 1.5) setTimeout(tick, wait - 1);
+      else if (wait > 0.2) setTimeout(tick, 0);
+      else setImmediate(tick);
+    }
+  };
+  setTimeout(tick, 20);
+
+  const scheduleEnd = t0 + total * interval;
+  await sleep(Math.max(0, scheduleEnd - performance.now()));
+  const deadline = setTimeout(() => abort.abort(), timeoutMs);
+  await done;
+  clearTimeout(deadline);
+  const end = performance.now();
+  const cpu1 = cpuSnapshot(opts.serverPid);
+  await pool.close().catch(() => undefined);
+
+  const wall = end - t0;
+  const sortedLag = lags.slice(0, next).sort();
+  return {
+    mode: "fixed-rate",
+    targetRps: opts.rate,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    sent: next,
+    completed: rec.ok + rec.errors,
+    ok: rec.ok,
+    errors: rec.errors,
+    errorKinds: rec.errorKinds,
+    // Answered requests over the scheduled window plus the drain of the last ones.
+    achievedRps: round(rec.ok / (wall / 1000), 1),
+    latencyMs: latencySummary(rec.latencies, rec.n),
+    sendLagMs: { p50: round(percentileSorted(sortedLag, 50)), p99: round(percentileSorted(sortedLag, 99)), max: round(sortedLag[sortedLag.length - 1] ?? 0) },
+    labels: rec.labels,
+    ...cpuShares(cpu0, cpu1, rec.ok),
+    timeline: rec.timeline,
+  };
+}
+
+export interface ClosedLoopOptions {
+  connections: number;
+  durationS: number;
+  timeoutMs?: number;
+  serverPid: number | null;
+}
+
+export async function closedLoop(target: Target, opts: ClosedLoopOptions): Promise<LoadResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const pool = newPool(target.origin, opts.connections, timeoutMs);
+  const t0 = performance.now();
+  const end = t0 + opts.durationS * 1000;
+  const rec = new Recorder(opts.durationS * 20_000, t0);
+  const cpu0 = cpuSnapshot(opts.serverPid);
+  let sent = 0;
+  let lastAt = t0;
+  const loop = async (worker: number) => {
+    let k = worker * 7919;
+    while (performance.now() < end) {
+      const start = performance.now();
+      sent++;
+      try {
+        const { status, label } = await send(pool, target, k++, undefined);
+        const now = performance.now();
+        lastAt = Math.max(lastAt, now);
+        if (status >= 200 && status < 300) rec.success(now - start, label, now);
+        else rec.error(`http_${status}`);
+      } catch (err) {
+        rec.error(errorKind(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: opts.connections }, (_, w) => loop(w)));
+  const cpu1 = cpuSnapshot(opts.serverPid);
+  await pool.close().catch(() => undefined);
+  const wall = lastAt - t0;
+  return {
+    mode: "closed-loop",
+    targetRps: null,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    sent,
+    completed: rec.ok + rec.errors,
+    ok: rec.ok,
+    errors: rec.errors,
+    errorKinds: rec.errorKinds,
+    achievedRps: round(rec.ok / (wall / 1000), 1),
+    latencyMs: latencySummary(rec.latencies, rec.n),
+    sendLagMs: null,
+    labels: rec.labels,
+    ...cpuShares(cpu0, cpu1, rec.ok),
+    timeline: rec.timeline,
+  };
+}
+
+/**
+ * Sends every body of `target` exactly once with `concurrency` requests in flight (e.g. one rank per visitor, to
+ * wake every visitor's Durable Object before a timed run); reports the latencies of that pass.
+ */
+export async function onePass(target: Target, concurrency: number, serverPid: number | null): Promise<LoadResult> {
+  const bodies = target.bodies ?? [];
+  const pool = newPool(target.origin, concurrency, 30_000);
+  const t0 = performance.now();
+  const rec = new Recorder(bodies.length, t0);
+  const cpu0 = cpuSnapshot(serverPid);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) {
+        const k = next++;
+        const start = performance.now();
+        try {
+          const { status, label } = await send(pool, target, k, undefined);
+          const now = performance.now();
+          if (status >= 200 && status < 300) rec.success(now - start, label, now);
+          else rec.error(`http_${status}`);
+        } catch (err) {
+          rec.error(errorKind(err));
+        }
+      }
+    }),
+  );
+  const cpu1 = cpuSnapshot(serverPid);
+  await pool.close().catch(() => undefined);
+  const wall = performance.now() - t0;
+  return {
+    mode: "closed-loop",
+    targetRps: null,
+    connections: concurrency,
+    durationS: round(wall / 1000, 2),
+    sent: bodies.length,
+    completed: rec.ok + rec.errors,
+    ok: rec.ok,
+    errors: rec.errors,
+    errorKinds: rec.errorKinds,
+    achievedRps: round(rec.ok / (wall / 1000), 1),
+    latencyMs: latencySummary(rec.latencies, rec.n),
+    sendLagMs: null,
+    labels: rec.labels,
+    ...cpuShares(cpu0, cpu1, rec.ok),
+    timeline: rec.timeline,
+  };
+}
+
+// ---- wrk (optional) -------------------------------------------------------------------------------------
+
+export function findWrk(): Promise<string | null> {
+  return new Promise((resolve) => execFile("sh", ["-c", "command -v wrk"], (err, out) => resolve(err ? null : out.trim() || null)));
+}
+
+function luaLong(s: string): string {
+  let eq = "=";
+  while (s.includes(`]${eq}]`)) eq += "=";
+  return `[${eq}[${s}]${eq}]`;
+}
+
+/** A wrk Lua script that cycles through `bodies` and prints a JSON summary line at the end. */
+function wrkScript(target: Target): string {
+  const bodies = target.bodies ?? [];
+  return [
+    `local bodies = {${bodies.map(luaLong).join(",\n")}}`,
+    `local reqs = {}`,
+    `local i = 0`,
+    `init = function(args)`,
+    `  for k, b in ipairs(bodies) do reqs[k] = wrk.format("${target.method}", "${target.path}", {["Content-Type"] = "application/json"}, b) end`,
+    `  if #reqs == 0 then reqs[1] = wrk.format("${target.method}", "${target.path}") end`,
+    `end`,
+    `request = function() i = i % #reqs + 1; return reqs[i] end`,
+    `done = function(s, lat, req)`,
+    `  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p95":%d,"p99":%d,"max":%d,"mean":%f}\\n',`,
+    `    s.requests, s.duration, s.errors.connect, s.errors.read, s.errors.write, s.errors.status, s.errors.timeout,`,
+    `    lat:percentile(50), lat:percentile(95), lat:percentile(99), lat.max, lat.mean))`,
+    `end`,
+  ].join("\n");
+}
+
+export async function wrkRun(wrk: string, target: Target, opts: ClosedLoopOptions & { scriptPath: string }): Promise<LoadResult> {
+  writeFileSync(opts.scriptPath, wrkScript(target));
+  const cpu0 = cpuSnapshot(opts.serverPid);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      wrk,
+      ["-t1", `-c${opts.connections}`, `-d${opts.durationS}s`, `--timeout`, `${Math.ceil((opts.timeoutMs ?? 10_000) / 1000)}s`, "-s", opts.scriptPath, `${target.origin}${target.path}`],
+      { maxBuffer: 1 << 22 },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
+  );
+  const cpu1 = cpuSnapshot(opts.serverPid);
+  const line = out.split("\n").find((l) => l.startsWith("WRKJSON "));
+  if (!line) throw new Error(`wrk printed no summary:\n${out}`);
+  const s = JSON.parse(line.slice(8)) as Record<string, number>;
+  const errorKinds: Record<string, number> = {};
+  for (const k of ["connect", "read", "write", "status", "timeout"]) if (s[k]) errorKinds[k === "status" ? "http_non_2xx_3xx" : k] = s[k]!;
+  const errors = Object.values(errorKinds).reduce((a, b) => a + b, 0);
+  const ok = s.requests! - (s.status ?? 0);
+  // wrk is a separate process: its CPU lands in "other", so report the server's share only.
+  const shares = cpuShares(cpu0, cpu1, ok);
+  const us = (v: number | undefined) => round((v ?? Number.NaN) / 1000);
+  return {
+    mode: "wrk",
+    targetRps: null,
+    connections: opts.connections,
+    durationS: opts.durationS,
+    sent: s.requests!,
+    completed: s.requests!,
+    ok,
+    errors,
+    errorKinds,
+    achievedRps: round(s.requests! / (s.duration_us! / 1e6), 1),
+    latencyMs: { p50: us(s.p50), p95: us(s.p95), p99: us(s.p99), max: us(s.max), mean: us(s.mean) },
+    sendLagMs: null,
+    labels: {},
+    serverCpuPct: shares.serverCpuPct,
+    clientCpuPct: Number.NaN,
+    serverCpuUsPerRequest: shares.serverCpuUsPerRequest,
+    otherCpuPct: null,
+    tcpRetransmits: shares.tcpRetransmits,
+    timeline: [],
+  };
+}

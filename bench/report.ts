@@ -1,0 +1,115 @@
+// Renders a results object as the markdown summary (bench/results/latest.md), also printed to the terminal.
+import type { HttpSection, Scenario } from "./http";
+import type { MicroResult } from "./micro";
+import { fmtMs, fmtRate } from "./stats";
+import type { WranglerDevSection } from "./wrangler-dev";
+
+export interface Results {
+  meta: Record<string, unknown> & { timestamp: string; quick: boolean };
+  micro: MicroResult[] | null;
+  http: HttpSection | null;
+  wranglerDev: WranglerDevSection | null;
+  errors: string[];
+}
+
+const mark = (met: boolean | null) => (met === null ? "" : met ? "✅" : "❌");
+const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(v < 10 ? 2 : 1)} µs`);
+
+function microTable(rows: MicroResult[]): string[] {
+  const out = ["| Benchmark | median / op | p99 / op | batches × ops | target | met (median / p99) |", "|---|---:|---:|---:|---|---|"];
+  for (const r of rows) {
+    const met = r.target ? `${mark(r.medianMet)} / ${mark(r.p99Met)}` : "";
+    out.push(`| ${r.name} | ${us(r.medianUs)} | ${us(r.p99Us)} | ${r.batches} × ${r.opsPerBatch} | ${r.target?.label ?? ""} | ${met} |`);
+  }
+  return out;
+}
+
+function httpRow(s: Scenario): string {
+  const r = s.result;
+  const offered = r.mode === "fixed-rate" ? `${fmtRate(r.targetRps ?? 0)} open loop` : `${r.connections} conns, ${r.mode === "wrk" ? "wrk" : "closed loop"}`;
+  const cpu = r.serverCpuPct === null ? "n/a" : `${r.serverCpuPct}% (${r.serverCpuUsPerRequest} µs/req)`;
+  const client = Number.isFinite(r.clientCpuPct) ? `${r.clientCpuPct}%` : "n/a";
+  const other = r.otherCpuPct === null ? "n/a" : `${r.otherCpuPct}%`;
+  const target = s.criteria ? `${s.criteria.label} ${mark(s.criteria.met)}` : s.id.startsWith("hello") ? "baseline" : "diagnostic";
+  const dag = r.mode === "wrk" ? " †" : "";
+  const lat = (v: number) => `${fmtMs(v)}${dag}`;
+  return `| ${s.name} | ${offered} | ${fmtRate(r.achievedRps)} | ${r.errors} | ${lat(r.latencyMs.p50)} | ${lat(r.latencyMs.p95)} | ${lat(r.latencyMs.p99)} | ${lat(r.latencyMs.max)} | ${cpu} | ${client} | ${other} | ${target} |`;
+}
+
+const HTTP_HEADER = [
+  "| Scenario | load | achieved | errors | p50 | p95 | p99 | max | workerd CPU (per req) | client CPU | other CPU | target |",
+  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+];
+
+function profileMix(s: Scenario): string | null {
+  const entries = Object.entries(s.result.labels);
+  if (!entries.length) return null;
+  const total = entries.reduce((a, [, n]) => a + n, 0);
+  return entries
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${((n / total) * 100).toFixed(1)}%`)
+    .join(", ");
+}
+
+export function renderMarkdown(res: Results): string {
+  const m = res.meta;
+  const lines: string[] = [`# aura benchmark — ${m.timestamp}${res.meta.quick ? " (quick)" : ""}`, ""];
+  lines.push(
+    `Commit \`${m.commit}\`${m.dirty ? " (with uncommitted changes)" : ""} · Node ${m.node} · workerd ${m.workerd} (miniflare ${m.miniflare}) · ${m.cpuModel} × ${m.cores} · pinning: ${m.pinning}`,
+    "",
+  );
+  if (res.micro) {
+    lines.push("## In-process micro-benchmarks (Node, shared/ imported directly)", "");
+    lines.push(...microTable(res.micro), "");
+  }
+  if (res.http) {
+    const h = res.http;
+    lines.push(`## HTTP: Worker bundle in workerd (${h.servedBy})`, "");
+    lines.push(...HTTP_HEADER, ...h.scenarios.map(httpRow), "");
+    const rank = h.scenarios.find((s) => s.id === "rank_1k_saturation");
+    const hello = h.scenarios.find((s) => s.id === "hello_saturation");
+    if (rank && hello) {
+      lines.push(`Saturation, same run and client: /v1/rank (1k items) ${fmtRate(rank.result.achievedRps)} = ${((rank.result.achievedRps / hello.result.achievedRps) * 100).toFixed(1)}% of hello-world's ${fmtRate(hello.result.achievedRps)}.`);
+      const rankW = h.scenarios.find((s) => s.id === "rank_1k_saturation_wrk");
+      const helloW = h.scenarios.find((s) => s.id === "hello_saturation_wrk");
+      if (rankW && helloW) {
+        lines.push(`With wrk: ${fmtRate(rankW.result.achievedRps)} vs ${fmtRate(helloW.result.achievedRps)} (${((rankW.result.achievedRps / helloW.result.achievedRps) * 100).toFixed(1)}%).`);
+      }
+      lines.push("");
+    }
+    for (const s of h.scenarios) {
+      const parts: string[] = [];
+      const mix = profileMix(s);
+      if (mix) parts.push(`profile_status ${mix}`);
+      if (s.profileCacheHitEstimate !== undefined) parts.push(`≈${(s.profileCacheHitEstimate * 100).toFixed(0)}% of profile reads answered by the isolate profile cache (estimate)`);
+      if (s.result.sendLagMs) parts.push(`client send lag p99 ${fmtMs(s.result.sendLagMs.p99)}`);
+      if (s.result.tcpRetransmits) parts.push(`${s.result.tcpRetransmits} machine-wide TCP retransmits during the run (one that hits a request here adds ≥ 200 ms to it)`);
+      if (s.sweep && s.sweep.length > 1) parts.push(`sweep: ${s.sweep.map((r) => `${r.connections} conns ${fmtRate(r.achievedRps)} p99 ${fmtMs(r.latencyMs.p99)}`).join("; ")}`);
+      if (parts.length) lines.push(`- ${s.name}: ${parts.join("; ")}.`);
+    }
+    if (h.scenarios.some((s) => s.result.mode === "wrk")) {
+      lines.push("- † wrk's own latency statistics. On this machine they disagree with Little's law (wrk's mean latency is far above connections ÷ throughput), so read the wrk rows for throughput only.");
+    }
+    lines.push(`- Setup: ${Object.entries(h.setup).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(", ")}; bundle ${(h.bundleBytes / 1024).toFixed(0)} KiB; Worker warnings logged: ${h.workerWarnings}.`);
+    if (h.breakdown.length) {
+      lines.push("", "### Where the Worker's CPU goes (same closed loop, 16 connections, 1,000 items)", "");
+      lines.push("| Request | throughput | workerd CPU / request | p50 | p99 |", "|---|---:|---:|---:|---:|");
+      for (const b of h.breakdown) {
+        const r = b.result;
+        lines.push(`| ${b.name} | ${fmtRate(r.achievedRps)} | ${r.serverCpuUsPerRequest ?? "n/a"} µs | ${fmtMs(r.latencyMs.p50)} | ${fmtMs(r.latencyMs.p99)} |`);
+      }
+      lines.push("");
+    }
+    lines.push("");
+  }
+  if (res.wranglerDev) {
+    const w = res.wranglerDev;
+    lines.push("## For reference only: the same 1k fixed-rate scenario under `wrangler dev` (not the headline)", "");
+    lines.push(...HTTP_HEADER, httpRow(w.scenario), "");
+    if (w.note) lines.push(w.note, "");
+  }
+  if (res.errors.length) {
+    lines.push("## Errors", "", ...res.errors.map((e) => `- ${e}`), "");
+  }
+  return lines.join("\n");
+}

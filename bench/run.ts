@@ -1,0 +1,192 @@
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http]`
+// One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
+// (optionally) the same load under `wrangler dev`. Writes bench/results/<UTC timestamp>.json, latest.json and
+// latest.md, and prints the markdown table. See bench/README.md.
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { cpus, release } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runHttp } from "./http";
+import { runMicro } from "./micro";
+import { renderMarkdown, type Results } from "./report";
+import { installedVersion, machineBusyMs, pin, planPinning, ROOT, selfCpuMs, type ServedWorker } from "./server";
+import { sleep } from "./stats";
+import { runWranglerDev } from "./wrangler-dev";
+
+const args = new Set(process.argv.slice(2));
+const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http"];
+for (const a of args) {
+  if (!known.includes(a)) {
+    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http]`);
+    process.exit(2);
+  }
+}
+const quick = args.has("--quick");
+const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : null) : null;
+// wrangler dev costs ~30 s: on by default for full runs, off for --quick unless asked for.
+const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro";
+
+const log = (line: string) => console.log(line);
+const started = Date.now();
+const timestamp = new Date().toISOString();
+
+// ---- cleanup of everything this run started -----------------------------------------------------------
+let liveServer: ServedWorker | null = null;
+let liveChild: ChildProcess | null = null;
+async function cleanup() {
+  const server = liveServer;
+  liveServer = null;
+  if (server) {
+    await server.mf.dispose().catch(() => undefined);
+    // Belt and braces: workerd should be gone after dispose.
+    if (server.pid !== null) {
+      try {
+        process.kill(server.pid, "SIGKILL");
+      } catch {
+        // already exited
+      }
+    }
+  }
+  const child = liveChild;
+  liveChild = null;
+  if (child?.pid && child.exitCode === null) {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already exited
+    }
+  }
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: stopping the servers this run started`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** CPU other processes used over `ms` (share of one core): a busy machine makes every number here noisy. */
+async function backgroundCpuPct(ms: number): Promise<number | null> {
+  const m0 = machineBusyMs();
+  const s0 = selfCpuMs();
+  const t0 = Date.now();
+  await sleep(ms);
+  const m1 = machineBusyMs();
+  if (m0 === null || m1 === null) return null;
+  return Math.round((Math.max(0, m1 - m0 - (selfCpuMs() - s0)) / (Date.now() - t0)) * 1000) / 10;
+}
+
+/** Waits (up to `maxS`) until other processes use under 10% of a core for a whole second. */
+async function waitQuiet(maxS: number): Promise<number | null> {
+  const until = Date.now() + maxS * 1000;
+  let pct = await backgroundCpuPct(1000);
+  while (pct !== null && pct > 10 && Date.now() < until) {
+    log(`  machine busy (${pct}% of a core used by other processes), waiting…`);
+    pct = await backgroundCpuPct(2000);
+  }
+  return pct;
+}
+
+function git(...a: string[]): string {
+  try {
+    return execFileSync("git", a, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function main() {
+  const pinning = planPinning(args.has("--no-pin"), cpus().length);
+  if (pinning.enabled && pinning.clientCore !== null) pin(process.pid, pinning.clientCore);
+  const results: Results = {
+    meta: {
+      timestamp,
+      quick,
+      commit: git("rev-parse", "--short", "HEAD"),
+      dirty: git("status", "--porcelain").length > 0,
+      node: process.versions.node,
+      v8: process.versions.v8,
+      os: `${process.platform} ${release()}`,
+      cpuModel: cpus()[0]?.model.trim() ?? "unknown",
+      cores: cpus().length,
+      pinning: pinning.enabled ? pinning.reason : `off (${pinning.reason})`,
+      miniflare: installedVersion("miniflare"),
+      workerd: installedVersion("miniflare/node_modules/workerd") ?? installedVersion("workerd"),
+      wrangler: installedVersion("wrangler"),
+      undici: installedVersion("undici"),
+      backgroundCpuPctAtStart: null as number | null,
+      durationS: 0,
+    },
+    micro: null,
+    http: null,
+    wranglerDev: null,
+    errors: [],
+  };
+  log(`aura bench ${quick ? "(quick) " : ""}— ${timestamp}, pinning: ${results.meta.pinning}`);
+  const background = args.has("--wait-quiet") ? await waitQuiet(300) : await backgroundCpuPct(1000);
+  results.meta.backgroundCpuPctAtStart = background;
+  if (background !== null && background > 10) {
+    log(`  warning: other processes are using ${background}% of a core; on a 2-core machine that skews every figure (see "other CPU")`);
+  }
+
+  if (only !== "http") {
+    log("\n[1/3] in-process micro-benchmarks");
+    results.micro = runMicro({ quick, log });
+  }
+  if (only !== "micro") {
+    log("\n[2/3] HTTP load against the Worker bundle in workerd");
+    try {
+      results.http = await runHttp({
+        quick,
+        pinning,
+        useWrk: !args.has("--no-wrk"),
+        log,
+        track: (w) => {
+          liveServer = w;
+        },
+      });
+    } catch (err) {
+      results.errors.push(`HTTP section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(results.errors.at(-1));
+      await cleanup();
+    }
+  }
+  if (withWranglerDev) {
+    log("\n[3/3] for reference: the 1k fixed-rate scenario under wrangler dev");
+    try {
+      results.wranglerDev = await runWranglerDev({
+        quick,
+        pinning,
+        log,
+        track: (c) => {
+          liveChild = c;
+        },
+      });
+    } catch (err) {
+      results.errors.push(`wrangler dev section failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(results.errors.at(-1));
+      await cleanup();
+    }
+  }
+
+  results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
+  const dir = join(ROOT, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const stamp = timestamp.replace(/[:.]/g, "-");
+  writeFileSync(join(dir, `${stamp}.json`), json);
+  writeFileSync(join(dir, "latest.json"), json);
+  const md = renderMarkdown(results);
+  writeFileSync(join(dir, "latest.md"), `${md}\n`);
+  log(`\n${md}`);
+  log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);
+  if (results.errors.length) process.exitCode = 1;
+}
+
+main()
+  .catch(async (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await cleanup();
+  });

@@ -1,0 +1,306 @@
+// Serving the Worker for the HTTP benchmarks: bundle it like a deploy (`wrangler deploy --dry-run`), run the
+// bundle in workerd through Miniflare's programmatic API with wrangler.toml's bindings, and reach it on a
+// direct workerd socket (no entry worker, no Node proxy). Also: CPU pinning and per-process CPU accounting.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare, type MiniflareOptions } from "miniflare";
+
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+export const BUNDLE_DIR = join(ROOT, "bench", ".bundle");
+export const WORK_DIR = join(ROOT, "bench", ".work");
+
+type TomlValue = string | number | boolean | string[];
+type TomlTable = Record<string, TomlValue>;
+
+/**
+ * Just enough TOML for wrangler.toml: top-level keys, [tables], [[arrays of tables]], and string / number /
+ * boolean / string-array values on one line. Returns tables keyed by header ("" for the top level); arrays of
+ * tables as arrays.
+ */
+export function parseWranglerToml(text: string): { top: TomlTable; tables: Record<string, TomlTable>; arrays: Record<string, TomlTable[]> } {
+  const top: TomlTable = {};
+  const tables: Record<string, TomlTable> = {};
+  const arrays: Record<string, TomlTable[]> = {};
+  let current = top;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\s+#.*$/, "").trim();
+    if (!line || line.startsWith("#")) continue;
+    let m: RegExpExecArray | null;
+    if ((m = /^\[\[([\w.]+)\]\]$/.exec(line))) {
+      current = {};
+      (arrays[m[1]!] ??= []).push(current);
+    } else if ((m = /^\[([\w.]+)\]$/.exec(line))) {
+      current = tables[m[1]!] ??= {};
+    } else if ((m = /^([\w-]+)\s*=\s*(.+)$/.exec(line))) {
+      const v = m[2]!.trim();
+      current[m[1]!] = v.startsWith("[")
+        ? (JSON.parse(v) as string[])
+        : v.startsWith('"')
+          ? (JSON.parse(v) as string)
+          : v === "true" || v === "false"
+            ? v === "true"
+            : Number(v);
+    }
+  }
+  return { top, tables, arrays };
+}
+
+export interface WranglerConfig {
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  vars: Record<string, string>;
+  d1: { binding: string; databaseId: string };
+  durableObject: { binding: string; className: string; sqlite: boolean };
+  queueProducer: { binding: string; queue: string };
+  queueConsumer: { queue: string; maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string };
+}
+
+/** The bindings and settings the benchmark reproduces, read from wrangler.toml (so the two cannot drift). */
+export function readWranglerConfig(): WranglerConfig {
+  const { top, tables, arrays } = parseWranglerToml(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`wrangler.toml: expected ${what}`);
+    return v;
+  };
+  const d1 = need(arrays.d1_databases?.[0], "a [[d1_databases]] entry");
+  const dob = need(arrays["durable_objects.bindings"]?.[0], "a [[durable_objects.bindings]] entry");
+  const producer = need(arrays["queues.producers"]?.[0], "a [[queues.producers]] entry");
+  const consumer = need(arrays["queues.consumers"]?.[0], "a [[queues.consumers]] entry");
+  const sqliteClasses = (arrays.migrations ?? []).flatMap((m) => (Array.isArray(m.new_sqlite_classes) ? m.new_sqlite_classes : []));
+  const vars: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tables.vars ?? {})) vars[k] = String(v);
+  const num = (v: TomlValue | undefined) => (typeof v === "number" ? v : undefined);
+  return {
+    compatibilityDate: String(need(top.compatibility_date, "compatibility_date")),
+    compatibilityFlags: Array.isArray(top.compatibility_flags) ? top.compatibility_flags : [],
+    vars,
+    d1: { binding: String(d1.binding), databaseId: String(d1.database_id) },
+    durableObject: { binding: String(dob.name), className: String(dob.class_name), sqlite: sqliteClasses.includes(String(dob.class_name)) },
+    queueProducer: { binding: String(producer.binding), queue: String(producer.queue) },
+    queueConsumer: {
+      queue: String(consumer.queue),
+      ...(num(consumer.max_batch_size) !== undefined ? { maxBatchSize: num(consumer.max_batch_size)! } : {}),
+      ...(num(consumer.max_batch_timeout) !== undefined ? { maxBatchTimeout: num(consumer.max_batch_timeout)! } : {}),
+      ...(num(consumer.max_retries) !== undefined ? { maxRetries: num(consumer.max_retries)! } : {}),
+      ...(typeof consumer.dead_letter_queue === "string" ? { deadLetterQueue: consumer.dead_letter_queue } : {}),
+    },
+  };
+}
+
+/** Secrets (.dev.vars in development) get fixed bench values; they are not in wrangler.toml. */
+export const BENCH_SECRETS = { ADMIN_API_KEY: "bench-admin-key", VISITOR_ID_SALT: "bench-salt" } as const;
+
+/** `wrangler deploy --dry-run --outdir bench/.bundle`: the exact module a deploy would upload. */
+export function bundleWorker(): { path: string; bytes: number } {
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  const path = join(BUNDLE_DIR, "index.js");
+  if (!existsSync(path)) throw new Error(`wrangler did not write ${path}`);
+  return { path, bytes: statSync(path).size };
+}
+
+export interface ServedWorker {
+  mf: Miniflare;
+  url: URL;
+  /** workerd's process id (null if it could not be found). */
+  pid: number | null;
+  /** Lines the Worker logged (console.*), for counting warnings. */
+  logs: string[];
+}
+
+function captureStdio(logs: string[]) {
+  return (stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) => {
+    for (const stream of [stdout, stderr]) {
+      let partial = "";
+      stream.on("data", (chunk: Buffer | string) => {
+        const lines = (partial + chunk.toString()).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) if (line.trim() && logs.length < 100_000) logs.push(line);
+      });
+    }
+  };
+}
+
+/** Options for the aura bundle, configured like wrangler.toml; state persisted under `persistDir`. */
+export function auraOptions(bundlePath: string, persistDir: string, logs: string[], cfg: WranglerConfig = readWranglerConfig()): MiniflareOptions {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio: captureStdio(logs),
+    defaultPersistRoot: persistDir,
+    d1Persist: join(persistDir, "d1"),
+    durableObjectsPersist: join(persistDir, "do"),
+    workers: [
+      {
+        name: "aura",
+        scriptPath: bundlePath,
+        modules: true,
+        compatibilityDate: cfg.compatibilityDate,
+        compatibilityFlags: cfg.compatibilityFlags,
+        bindings: { ...cfg.vars, ...BENCH_SECRETS },
+        d1Databases: { [cfg.d1.binding]: cfg.d1.databaseId },
+        durableObjects: { [cfg.durableObject.binding]: { className: cfg.durableObject.className, useSQLite: cfg.durableObject.sqlite } },
+        queueProducers: { [cfg.queueProducer.binding]: { queueName: cfg.queueProducer.queue } },
+        queueConsumers: {
+          [cfg.queueConsumer.queue]: {
+            ...(cfg.queueConsumer.maxBatchSize !== undefined ? { maxBatchSize: cfg.queueConsumer.maxBatchSize } : {}),
+            ...(cfg.queueConsumer.maxBatchTimeout !== undefined ? { maxBatchTimeout: cfg.queueConsumer.maxBatchTimeout } : {}),
+            ...(cfg.queueConsumer.maxRetries !== undefined ? { maxRetries: cfg.queueConsumer.maxRetries } : {}),
+            ...(cfg.queueConsumer.deadLetterQueue !== undefined ? { deadLetterQueue: cfg.queueConsumer.deadLetterQueue } : {}),
+          },
+        },
+        // A socket straight into this worker: requests skip Miniflare's entry worker (which production lacks).
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
+    ],
+  };
+}
+
+export const HELLO_WORLD_SCRIPT = `export default { async fetch() { return new Response("Hello World!"); } };`;
+
+export function helloOptions(logs: string[], cfg: WranglerConfig = readWranglerConfig()): MiniflareOptions {
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio: captureStdio(logs),
+    workers: [
+      {
+        name: "hello",
+        modules: true,
+        script: HELLO_WORLD_SCRIPT,
+        compatibilityDate: cfg.compatibilityDate,
+        compatibilityFlags: cfg.compatibilityFlags,
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      },
+    ],
+  };
+}
+
+/** Children of this process named workerd, newest first. */
+function workerdChildren(): number[] {
+  const found: { pid: number; start: number }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const fields = stat.slice(close + 2).split(" ");
+      if (comm === "workerd" && Number(fields[1]) === process.pid) found.push({ pid: Number(entry), start: Number(fields[19]) });
+    } catch {
+      // The process went away while we looked.
+    }
+  }
+  return found.sort((a, b) => b.start - a.start).map((f) => f.pid);
+}
+
+export async function serve(options: MiniflareOptions, workerName: string, logs: string[]): Promise<ServedWorker> {
+  const before = new Set(workerdChildren());
+  const mf = new Miniflare(options);
+  await mf.ready;
+  const url = await mf.unsafeGetDirectURL(workerName);
+  const pid = workerdChildren().find((p) => !before.has(p)) ?? null;
+  return { mf, url, pid, logs };
+}
+
+// ---- CPU pinning and accounting -------------------------------------------------------------------------
+
+export interface Pinning {
+  enabled: boolean;
+  reason: string;
+  serverCore: number | null;
+  clientCore: number | null;
+}
+
+export function planPinning(disabled: boolean, cores: number): Pinning {
+  if (disabled) return { enabled: false, reason: "disabled with --no-pin", serverCore: null, clientCore: null };
+  if (process.platform !== "linux") return { enabled: false, reason: "taskset needs Linux", serverCore: null, clientCore: null };
+  if (cores < 2) return { enabled: false, reason: `only ${cores} core(s)`, serverCore: null, clientCore: null };
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+  } catch {
+    return { enabled: false, reason: "taskset not available", serverCore: null, clientCore: null };
+  }
+  return { enabled: true, reason: "workerd on core 0, load generator (this Node process) on core 1", serverCore: 0, clientCore: 1 };
+}
+
+/** Pins every thread of `pid` (existing ones; new threads inherit) to `core`. */
+export function pin(pid: number, core: number): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", String(core), String(pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (10 ms resolution). */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU time of the whole machine (all cores, all processes), ms, from /proc/stat. */
+export function machineBusyMs(): number | null {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!;
+    return (busy * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** TCP segments retransmitted machine-wide so far (/proc/net/snmp); on loopback each one costs ≥ 200 ms (min RTO). */
+export function tcpRetransmits(): number | null {
+  try {
+    const rows = readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Tcp:"));
+    const head = rows[0]!.trim().split(/\s+/);
+    const vals = rows[1]!.trim().split(/\s+/);
+    const v = Number(vals[head.indexOf("RetransSegs")]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of this Node process (all threads), ms. */
+export function selfCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+export function freshDir(path: string): string {
+  rmSync(path, { recursive: true, force: true });
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+/** `package.json` version of an installed package, or null. */
+export function installedVersion(pkgDir: string): string | null {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, "node_modules", pkgDir, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}

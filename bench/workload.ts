@@ -1,0 +1,118 @@
+// Preparing a served Worker for load: D1 migrations, catalog seed through the D1 binding, visitor profiles
+// through POST /v1/events, and the /v1/rank target the load generators hit.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Miniflare } from "miniflare";
+import { Pool } from "undici";
+import { syntheticCatalog } from "../shared/catalog/synthetic";
+import type { Item } from "../shared/catalog/item";
+import { DEMO_ANCHOR_DATE } from "../shared/catalog/demo";
+import { createRng } from "../shared/catalog/prng";
+import { catalogSql } from "../scripts/catalog-sql";
+import { anonPool, eventsRequest, rankBodies, rankRequest } from "./fixtures";
+import type { Target } from "./loadgen";
+import { ROOT } from "./server";
+import { sleep } from "./stats";
+
+export const POOL_SIZE = 1000;
+/** Share of the anon-id pool that has a stored profile; the rest rank as new visitors. */
+export const PROFILED_SHARE = 0.6;
+export const EVENTS_PER_PROFILE = 20;
+
+type D1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
+
+/** The .sql migrations in order, each split on drizzle's statement breakpoints. */
+export function migrationStatements(): string[] {
+  const dir = join(ROOT, "migrations");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), "utf8").split("--> statement-breakpoint"))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export async function migrate(db: D1): Promise<number> {
+  const statements = migrationStatements();
+  for (const sql of statements) await db.prepare(sql).run();
+  return statements.length;
+}
+
+/** Replaces the catalog with `items` using the seed script's SQL (one upsert per line), in batches. */
+export async function seedCatalog(db: D1, items: readonly Item[], version: string): Promise<void> {
+  const lines = catalogSql(items, version, DEMO_ANCHOR_DATE).split("\n").filter((l) => l.trim().length > 0);
+  await db.prepare("DELETE FROM items").run();
+  for (let i = 0; i < lines.length; i += 1000) {
+    await db.batch(lines.slice(i, i + 1000).map((l) => db.prepare(l)));
+  }
+  const row = await db.prepare("SELECT COUNT(*) AS n FROM items").first<{ n: number }>();
+  if (row?.n !== items.length) throw new Error(`seeded ${row?.n} items, expected ${items.length}`);
+}
+
+export function catalog(n: number): Item[] {
+  return syntheticCatalog(n);
+}
+
+/**
+ * Stores a profile for the first PROFILED_SHARE of the pool: one POST /v1/events of EVENTS_PER_PROFILE events
+ * each (personalization consent), so the request path writes the Durable Object and the queue consumer logs.
+ */
+export async function createProfiles(origin: string, items: readonly Item[], pool: readonly string[]): Promise<{ profiles: number; events: number; failures: number }> {
+  const ids = pool.slice(0, Math.round(pool.length * PROFILED_SHARE));
+  const rng = createRng(99);
+  const endMs = Date.now() - 5 * 60_000;
+  const bodies = ids.map((id) => JSON.stringify(eventsRequest(id, items, rng, endMs, EVENTS_PER_PROFILE)));
+  const client = new Pool(origin, { connections: 16 });
+  let failures = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const res = await client.request({ method: "POST", path: "/v1/events", headers: { "content-type": "application/json" }, body });
+        const text = await res.body.text();
+        if (res.statusCode !== 202) {
+          failures++;
+          if (failures <= 3) console.error(`  POST /v1/events -> ${res.statusCode}: ${text.slice(0, 300)}`);
+        }
+      }
+    }),
+  );
+  await client.close();
+  return { profiles: ids.length - failures, events: (ids.length - failures) * EVENTS_PER_PROFILE, failures };
+}
+
+/** Waits until the queue consumer has written a segment assignment for every profiled visitor. */
+export async function waitForQueueDrain(db: D1, expected: number, timeoutMs: number): Promise<{ drained: boolean; assignments: number; waitedMs: number }> {
+  const start = Date.now();
+  let n = 0;
+  while (Date.now() - start < timeoutMs) {
+    n = (await db.prepare("SELECT COUNT(*) AS n FROM segment_assignments").first<{ n: number }>())?.n ?? 0;
+    if (n >= expected) break;
+    await sleep(250);
+  }
+  // One more batch window so nothing is still being consumed while we measure.
+  await sleep(1200);
+  return { drained: n >= expected, assignments: n, waitedMs: Date.now() - start };
+}
+
+/** profile_status of a /v1/rank answer (the last field of the body). */
+export function profileStatusLabel(text: string): string {
+  const key = '"profile_status":"';
+  const i = text.lastIndexOf(key);
+  if (i < 0) return "missing";
+  return text.slice(i + key.length, text.indexOf('"', i + key.length));
+}
+
+export function rankTarget(origin: string, items: readonly Item[], count = 4000): Target {
+  const productIds = items.filter((i) => i.kind === "product").map((i) => i.id);
+  return { origin, method: "POST", path: "/v1/rank", bodies: rankBodies(anonPool(POOL_SIZE), productIds, count), label: profileStatusLabel };
+}
+
+/** One homepage.carousel rank per visitor of the pool, in pool order: wakes every visitor's Durable Object. */
+export function visitorPassTarget(origin: string, items: readonly Item[]): Target {
+  const rng = createRng(5);
+  const productIds = items.filter((i) => i.kind === "product").map((i) => i.id);
+  const bodies = anonPool(POOL_SIZE).map((id) => JSON.stringify(rankRequest(id, "homepage.carousel", productIds, rng)));
+  return { origin, method: "POST", path: "/v1/rank", bodies, label: profileStatusLabel };
+}
