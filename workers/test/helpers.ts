@@ -1,5 +1,5 @@
 // Helpers for integration tests that go through the Worker's own fetch inside workerd.
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { demoCatalog } from "../../shared/catalog/demo";
 
@@ -62,7 +62,3 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 }
 
 export const consentAll = ["analytics", "personalization"];
-
-export function testEnv(): Env {
-  return env;
-}
