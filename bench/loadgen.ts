@@ -295,24 +295,7 @@ export async function closedLoop(target: Target, opts: ClosedLoopOptions): Promi
   await Promise.all(Array.from({ length: opts.connections }, (_, w) => loop(w)));
   const cpu1 = cpuSnapshot(opts.serverPid);
   await pool.close().catch(() => undefined);
-  const wall = lastAt - t0;
-  return {
-    mode: "closed-loop",
-    targetRps: null,
-    connections: opts.connections,
-    durationS: opts.durationS,
-    sent,
-    completed: rec.ok + rec.errors,
-    ok: rec.ok,
-    errors: rec.errors,
-    errorKinds: rec.errorKinds,
-    achievedRps: round(rec.ok / (wall / 1000), 1),
-    latencyMs: latencySummary(rec.latencies, rec.n),
-    sendLagMs: null,
-    labels: rec.labels,
-    ...cpuShares(cpu0, cpu1, rec.ok),
-    timeline: rec.timeline,
-  };
+  return closedLoopResult(rec, sent, opts.connections, opts.durationS, lastAt - t0, cpu0, cpu1);
 }
 
 /**
@@ -345,17 +328,22 @@ export async function onePass(target: Target, concurrency: number, serverPid: nu
   const cpu1 = cpuSnapshot(serverPid);
   await pool.close().catch(() => undefined);
   const wall = performance.now() - t0;
+  return closedLoopResult(rec, bodies.length, concurrency, round(wall / 1000, 2), wall, cpu0, cpu1);
+}
+
+/** The result of a closed-loop run (timed or one pass): what every closed-loop scenario reports. */
+function closedLoopResult(rec: Recorder, sent: number, connections: number, durationS: number, wallMs: number, cpu0: CpuSnapshot, cpu1: CpuSnapshot): LoadResult {
   return {
     mode: "closed-loop",
     targetRps: null,
-    connections: concurrency,
-    durationS: round(wall / 1000, 2),
-    sent: bodies.length,
+    connections,
+    durationS,
+    sent,
     completed: rec.ok + rec.errors,
     ok: rec.ok,
     errors: rec.errors,
     errorKinds: rec.errorKinds,
-    achievedRps: round(rec.ok / (wall / 1000), 1),
+    achievedRps: round(rec.ok / (wallMs / 1000), 1),
     latencyMs: latencySummary(rec.latencies, rec.n),
     sendLagMs: null,
     labels: rec.labels,

@@ -10,28 +10,10 @@ let current: DecisionSnapshot | null = null;
 let loading: Promise<DecisionSnapshot> | null = null;
 let lastError: string | null = null;
 
-/** Rebuilds only when the catalog version moved; otherwise just brings clock-dependent scores up to date. */
-async function refresh(env: Env, previous: DecisionSnapshot): Promise<DecisionSnapshot> {
+/** Runs a snapshot job: records its error for /v1/admin/health and clears `loading` when it settles. */
+async function track(job: () => Promise<DecisionSnapshot>): Promise<DecisionSnapshot> {
   try {
-    const version = await loadCatalogVersion(env.DB);
-    if (version !== previous.version) return await load(env);
-    refreshTimeScores(previous.index, Date.now());
-    previous.builtAt = Date.now();
-    lastError = null;
-    return previous;
-  } catch (err) {
-    lastError = err instanceof Error ? err.message : String(err);
-    throw err;
-  } finally {
-    loading = null;
-  }
-}
-
-async function load(env: Env): Promise<DecisionSnapshot> {
-  try {
-    const { items, version } = await loadCatalog(env.DB);
-    const snapshot = buildSnapshot(items, defaultConfig, version, Date.now());
-    current = snapshot;
+    const snapshot = await job();
     lastError = null;
     return snapshot;
   } catch (err) {
@@ -42,23 +24,39 @@ async function load(env: Env): Promise<DecisionSnapshot> {
   }
 }
 
+async function rebuild(env: Env): Promise<DecisionSnapshot> {
+  const { items, version } = await loadCatalog(env.DB);
+  current = buildSnapshot(items, defaultConfig, version, Date.now());
+  return current;
+}
+
+/** Rebuilds only when the catalog version moved; otherwise just brings clock-dependent scores up to date. */
+async function refresh(env: Env, previous: DecisionSnapshot): Promise<DecisionSnapshot> {
+  const version = await loadCatalogVersion(env.DB);
+  if (version !== previous.version) return rebuild(env);
+  refreshTimeScores(previous.index, Date.now());
+  previous.builtAt = Date.now();
+  return previous;
+}
+
 export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<DecisionSnapshot> {
   const ttlMs = Number(env.SNAPSHOT_TTL_SECONDS || "30") * 1000;
   if (current) {
     if (Date.now() - current.builtAt > ttlMs && !loading) {
-      loading = refresh(env, current);
+      const previous = current;
+      loading = track(() => refresh(env, previous));
       // A failed refresh keeps serving the previous snapshot; the error shows in /v1/admin/health.
       ctx.waitUntil(loading.catch(() => undefined));
     }
     return current;
   }
-  loading ??= load(env);
+  loading ??= track(() => rebuild(env));
   return loading;
 }
 
 /** After a catalog write in this isolate: rebuild now so the writer sees its own change. */
 export async function refreshSnapshot(env: Env): Promise<DecisionSnapshot> {
-  loading = load(env);
+  loading = track(() => rebuild(env));
   return loading;
 }
 
