@@ -1,0 +1,168 @@
+// Random variates for the bandit policies: a seeded uniform source (sfc32), standard normals, and the
+// Gamma (Marsaglia–Tsang) and Beta draws Thompson sampling makes on the request path.
+
+/** A stream of uniform numbers in [0, 1). */
+export interface UniformSource {
+  next(): number;
+}
+
+/** 2^-32: sfc32 turns one 32-bit word into a uniform in [0, 1) on this grid. */
+const TWO_POW_MINUS_32 = 1 / 4_294_967_296;
+/** The largest double below 1: where a Beta draw that rounds up to 1 is put back inside (0, 1). */
+const BELOW_ONE = 1 - 2 ** -53;
+
+/**
+ * A uniform source that can also keep the second normal of a Marsaglia polar pair, so half of the normal
+ * draws cost no logarithm. The spare lives in the source object itself, so a seeded stream stays a pure
+ * function of its seed and of the calls made on it; sources from elsewhere work too, without the cache.
+ */
+abstract class PairCachingSource implements UniformSource {
+  /** The unused second normal of the last polar pair; only meaningful while `hasSpare` is true. */
+  spareNormal = 0;
+  hasSpare = false;
+  abstract next(): number;
+}
+
+/** sfc32, Chris Doty-Humphrey's small fast chaotic generator from PractRand: 128 bits of state, 32-bit ops only. */
+class Sfc32 extends PairCachingSource {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    super();
+    // The three chaotic words come from a splitmix-style hash of a Weyl sequence over the seed, so nearby
+    // seeds give unrelated streams; d is the counter that guarantees a period of at least 2^32.
+    let s = seed >>> 0;
+    const mix = (): number => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    };
+    this.a = mix();
+    this.b = mix();
+    this.c = mix();
+    this.d = 1;
+    // The usual warm-up: the first outputs of a fresh state are still correlated with the seed.
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  next(): number {
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = this.d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
+    return (t >>> 0) * TWO_POW_MINUS_32;
+  }
+}
+
+class MathRandomSource extends PairCachingSource {
+  next(): number {
+    return Math.random();
+  }
+}
+
+/**
+ * A deterministic source for tests and simulations: the same seed gives the same stream everywhere.
+ * The seed is folded to 32 bits (`seed >>> 0`), so pass integers; 2^32 distinct streams.
+ */
+export function seededUniform(seed: number): UniformSource {
+  return new Sfc32(seed);
+}
+
+/** Production source: Math.random, which workerd seeds from the platform's CSPRNG per isolate. */
+export const mathRandom: UniformSource = new MathRandomSource();
+
+/** One standard normal draw (Marsaglia's polar method; the pair's second value is kept in the source). */
+export function sampleStandardNormal(u: UniformSource): number {
+  const cache = u instanceof PairCachingSource ? u : null;
+  if (cache !== null && cache.hasSpare) {
+    cache.hasSpare = false;
+    return cache.spareNormal;
+  }
+  let x: number;
+  let y: number;
+  let s: number;
+  do {
+    x = 2 * u.next() - 1;
+    y = 2 * u.next() - 1;
+    s = x * x + y * y;
+  } while (s >= 1 || s === 0);
+  const m = Math.sqrt((-2 * Math.log(s)) / s);
+  if (cache !== null) {
+    cache.spareNormal = y * m;
+    cache.hasSpare = true;
+  }
+  return x * m;
+}
+
+function checkShape(name: string, shape: number): void {
+  if (!(shape > 0 && shape < Infinity)) throw new RangeError(`${name} must be a positive finite number (got ${shape})`);
+}
+
+/** Marsaglia–Tsang (2000) for shape ≥ 1: a squeeze accepts ~98% of proposals without a logarithm. */
+function gammaAtLeastOne(u: UniformSource, shape: number): number {
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = sampleStandardNormal(u);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const x2 = x * x;
+    // 1 - U rather than U: in (0, 1], so the logarithm below is finite.
+    const w = 1 - u.next();
+    if (w < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(w) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/**
+ * One Gamma(shape, 1) draw. Shape ≥ 1: Marsaglia–Tsang. Shape < 1: Gamma(shape + 1) · U^(1/shape), the
+ * paper's boost, since the squeeze is only valid from shape 1. For very small shapes (below ~0.03) the
+ * result can underflow to 0 in double precision; sampleBeta works in logarithms for that reason.
+ */
+export function sampleGamma(u: UniformSource, shape: number): number {
+  checkShape("shape", shape);
+  if (shape >= 1) return gammaAtLeastOne(u, shape);
+  return gammaAtLeastOne(u, shape + 1) * Math.pow(1 - u.next(), 1 / shape);
+}
+
+/** log Gamma(shape) variate for shape < 1, exact where the boosted product itself would underflow. */
+function logGammaBelowOne(u: UniformSource, shape: number): number {
+  return Math.log(gammaAtLeastOne(u, shape + 1)) + Math.log(1 - u.next()) / shape;
+}
+
+/**
+ * One Beta(alpha, beta) draw as X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta); always strictly inside
+ * (0, 1). With a shape below 1 the ratio is formed from logarithms (a tiny Gamma draw must not underflow to
+ * 0), and a draw closer to 0 or 1 than a double can express is put at the nearest representable interior
+ * point (Number.MIN_VALUE or 1 - 2^-53), which only happens for shapes well below 1.
+ */
+export function sampleBeta(u: UniformSource, alpha: number, beta: number): number {
+  checkShape("alpha", alpha);
+  checkShape("beta", beta);
+  let p: number;
+  if (alpha >= 1 && beta >= 1) {
+    const x = gammaAtLeastOne(u, alpha);
+    p = x / (x + gammaAtLeastOne(u, beta));
+  } else {
+    const logX = alpha >= 1 ? Math.log(gammaAtLeastOne(u, alpha)) : logGammaBelowOne(u, alpha);
+    const logY = beta >= 1 ? Math.log(gammaAtLeastOne(u, beta)) : logGammaBelowOne(u, beta);
+    p = 1 / (1 + Math.exp(logY - logX));
+  }
+  if (p >= 1) return BELOW_ONE;
+  if (p <= 0) return Number.MIN_VALUE;
+  return p;
+}
