@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_API_KEY: "test-admin-key",
             VISITOR_ID_SALT: "test-salt",
+            // Learning tests run thousands of decisions in seconds: posteriors refresh every second here.
+            BANDIT_SNAPSHOT_TTL_SECONDS: "1",
           },
         },
       }),

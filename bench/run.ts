@@ -1,11 +1,12 @@
-// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http]`
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit]`
 // One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
-// (optionally) the same load under `wrangler dev`. Writes bench/results/<UTC timestamp>.json, latest.json and
-// latest.md, and prints the markdown table. See bench/README.md.
+// (optionally) the same load under `wrangler dev`, then the bandit section (bench/bandit/README.md). Writes
+// bench/results/<UTC timestamp>.json, latest.json and latest.md, and prints the markdown table. See bench/README.md.
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runBandit, withBanditSection, type BanditSection } from "./bandit/index";
 import { runHttp } from "./http";
 import { runMicro } from "./micro";
 import { renderMarkdown, type Results } from "./report";
@@ -14,17 +15,17 @@ import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
 const args = new Set(process.argv.slice(2));
-const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http"];
+const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http", "bandit"];
 for (const a of args) {
   if (!known.includes(a)) {
-    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http]`);
+    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http|bandit]`);
     process.exit(2);
   }
 }
 const quick = args.has("--quick");
-const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : null) : null;
+const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : args.has("bandit") ? "bandit" : null) : null;
 // wrangler dev costs ~30 s: on by default for full runs, off for --quick unless asked for.
-const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro";
+const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro" && only !== "bandit";
 
 const log = (line: string) => console.log(line);
 const started = Date.now();
@@ -97,7 +98,8 @@ function git(...a: string[]): string {
 async function main() {
   const pinning = planPinning(args.has("--no-pin"), cpus().length);
   if (pinning.enabled && pinning.clientCore !== null) pin(process.pid, pinning.clientCore);
-  const results: Results = {
+  // The bandit section rides along in the same results file; report.ts renders the rest, bandit/report.ts this part.
+  const results: Results & { bandit: BanditSection | null } = {
     meta: {
       timestamp,
       quick,
@@ -119,6 +121,7 @@ async function main() {
     micro: null,
     http: null,
     wranglerDev: null,
+    bandit: null,
     errors: [],
   };
   log(`aura bench ${quick ? "(quick) " : ""}— ${timestamp}, pinning: ${results.meta.pinning}`);
@@ -128,11 +131,11 @@ async function main() {
     log(`  warning: other processes are using ${background}% of a core; on a 2-core machine that skews every figure (see "other CPU")`);
   }
 
-  if (only !== "http") {
+  if (only !== "http" && only !== "bandit") {
     log("\n[1/3] in-process micro-benchmarks");
     results.micro = runMicro({ quick, log });
   }
-  if (only !== "micro") {
+  if (only !== "micro" && only !== "bandit") {
     log("\n[2/3] HTTP load against the Worker bundle in workerd");
     try {
       results.http = await runHttp({
@@ -168,6 +171,13 @@ async function main() {
     }
   }
 
+  // In-process and ~30 s (~15 s with --quick): part of every run except --only micro/http.
+  if (only === null || only === "bandit") {
+    log("\n[bandits] regret simulation, off-policy evaluation on the Open Bandit Dataset, Thompson draw timing");
+    results.bandit = runBandit({ quick, log });
+    results.errors.push(...results.bandit.errors);
+  }
+
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
@@ -175,7 +185,7 @@ async function main() {
   const stamp = timestamp.replace(/[:.]/g, "-");
   writeFileSync(join(dir, `${stamp}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
-  const md = renderMarkdown(results);
+  const md = withBanditSection(renderMarkdown(results), results.bandit);
   writeFileSync(join(dir, "latest.md"), `${md}\n`);
   log(`\n${md}`);
   log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);

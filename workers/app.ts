@@ -5,6 +5,8 @@ import { ApiError, errorResponse } from "./http/errors";
 import { admin } from "./routes/admin";
 import { content } from "./routes/content";
 import { events } from "./routes/events";
+import { experimentsRouter } from "./routes/experiments";
+import { feedbackRouter } from "./routes/feedback";
 import { openapi } from "./routes/openapi";
 import { rank } from "./routes/rank";
 import { segments } from "./routes/segments";
@@ -12,12 +14,14 @@ import { segments } from "./routes/segments";
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId());
-for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*"]) app.use(protectedPath, adminAuth());
+for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*", "/v1/experiments", "/v1/experiments/*"]) app.use(protectedPath, adminAuth());
 
 app.get("/health", (c) => c.json({ status: "ok" }));
 app.route("/openapi.json", openapi);
 app.route("/v1/rank", rank);
 app.route("/v1/events", events);
+app.route("/v1/feedback", feedbackRouter);
+app.route("/v1/experiments", experimentsRouter);
 app.route("/v1/segments", segments);
 app.route("/v1/content", content);
 app.route("/v1/admin", admin);

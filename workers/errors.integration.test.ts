@@ -1,8 +1,8 @@
 // The contract's statuses and error shape for bad input, missing consent and missing keys — and no request
 // that can produce an unhandled 500.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, consentAll, expectError, json, seedDemo } from "./test/helpers";
+import { call, consentAll, expectError, fetchWorker, json, seedDemo } from "./test/helpers";
 
 beforeAll(seedDemo);
 
@@ -44,7 +44,7 @@ describe("bad input on /v1/rank", () => {
       },
     });
     // (workerd logs the aborted upload pipe as "Network connection lost": that is the cap working.)
-    const res = await exports.default.fetch(
+    const res = await fetchWorker(
       new Request("http://aura.test/v1/rank", { method: "POST", headers: { "content-type": "application/json" }, body: stream, duplex: "half" } as RequestInit),
     );
     await expectError(res, 413, "payload_too_large");
@@ -56,7 +56,7 @@ describe("bad input on /v1/rank", () => {
   });
 
   it("400 for a body that is not UTF-8", async () => {
-    const res = await exports.default.fetch(new Request("http://aura.test/v1/rank", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }));
+    const res = await fetchWorker(new Request("http://aura.test/v1/rank", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }));
     await expectError(res, 400, "invalid_encoding");
   });
 });

@@ -2,6 +2,7 @@
 import { app } from "./app";
 import { handleQueue } from "./queue/consumer";
 
+export { BanditShard } from "./bandit/shard";
 export { VisitorProfileStore } from "./feature-store/durable-object";
 
 export default {

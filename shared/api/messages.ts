@@ -38,5 +38,38 @@ export const EventsMessage = z.object({
 });
 export type EventsMessage = z.infer<typeof EventsMessage>;
 
-export const QueueMessage = z.discriminatedUnion("kind", [EventsMessage]);
+/** One rank decision, logged for joins (feedback), learning (bandit pulls) and off-policy evaluation. */
+export const DecisionMessage = z.object({
+  kind: z.literal("decision"),
+  request_id: z.string().regex(/^req_[0-9a-f]{32}$/),
+  /** Null without personalization consent: the decision is logged without any visitor id. */
+  anon_id: z.string().min(1).max(128).nullable(),
+  surface_id: z.string().min(1).max(64),
+  segment_id: z.string().max(80).nullable(),
+  experiment_id: z.string().max(64).nullable(),
+  /** The posterior the arm was chosen from ("all" for unsegmented experiments). */
+  bandit_segment: z.string().max(80).nullable(),
+  arm: z.string().max(64).nullable(),
+  propensity: z.number().min(0).max(1),
+  holdout: z.boolean(),
+  items: z.array(z.string().max(64)).max(100),
+  policy_version: z.string().max(40),
+  decided_at: z.string(),
+});
+export type DecisionMessage = z.infer<typeof DecisionMessage>;
+
+export const FeedbackMessage = z.object({
+  kind: z.literal("feedback"),
+  feedback_id: z.string().max(64),
+  request_id: z.string().max(64),
+  item_id: z.string().max(64),
+  reward_type: z.enum(["impression", "click", "add_to_cart", "purchase", "dismiss"]),
+  value: z.number().finite(),
+  occurred_at: z.string(),
+  received_at: z.string(),
+  context: z.record(z.string(), z.unknown()).nullable(),
+});
+export type FeedbackMessage = z.infer<typeof FeedbackMessage>;
+
+export const QueueMessage = z.discriminatedUnion("kind", [EventsMessage, DecisionMessage, FeedbackMessage]);
 export type QueueMessage = z.infer<typeof QueueMessage>;

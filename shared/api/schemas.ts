@@ -105,7 +105,9 @@ export const RankResponse = z.object({
   personalized: z.boolean(),
   items: z.array(RankedItemBody),
   segment: SegmentBody.nullable(),
-  experiment: z.object({ id: z.string(), variant: z.string(), holdout: z.boolean() }).nullable(),
+  experiment: z
+    .object({ id: z.string(), variant: z.string(), holdout: z.boolean(), payload: z.record(z.string(), z.unknown()).optional() })
+    .nullable(),
   policy_version: z.string(),
   cache_ttl: z.number(),
   /** "ok", "new_visitor", "unavailable" (store slow or down: cold-start ranking) or "not_used" (no consent). */
@@ -153,3 +155,22 @@ export const ErrorBody = z.object({
 });
 
 export const HealthResponse = z.object({ status: z.literal("ok") });
+
+/** Reward values are bounded so one message cannot swamp a model (a purchase value is an amount). */
+export const FeedbackRequest = z.object({
+  request_id: z.string().regex(/^req_[0-9a-f]{32}$/, "a request_id from /v1/rank"),
+  item_id: idString(64),
+  reward: z.object({
+    type: z.enum(["impression", "click", "add_to_cart", "purchase", "dismiss"]),
+    value: z.number().finite().min(0).max(100_000).default(1),
+    timestamp: z.iso.datetime({ offset: true }).optional(),
+  }),
+  context: z
+    .object({
+      position: z.number().int().min(0).max(1000).optional(),
+      dwell_time: z.number().min(0).max(86_400).optional(),
+      scroll_depth: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+});
+export type FeedbackRequest = z.infer<typeof FeedbackRequest>;

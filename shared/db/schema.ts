@@ -92,3 +92,98 @@ export const rejectedMessages = sqliteTable("rejected_messages", {
   body: text("body").notNull(),
   rejectedAt: text("rejected_at").notNull(),
 });
+
+export interface ExperimentVariantRow {
+  id: string;
+  weight: number;
+  payload: Record<string, unknown>;
+}
+
+/** Experiments on a surface: fixed allocation or a bandit that learns per micro-segment. */
+export const experiments = sqliteTable(
+  "experiments",
+  {
+    id: text("id").primaryKey(),
+    surfaceId: text("surface_id").notNull(),
+    variants: text("variants", { mode: "json" }).$type<ExperimentVariantRow[]>().notNull(),
+    allocation: text("allocation", { enum: ["fixed", "bandit"] }).notNull(),
+    holdout: real("holdout").notNull().default(0),
+    layer: text("layer"),
+    metric: text("metric").notNull().default("click"),
+    guardrails: jsonList("guardrails"),
+    segmented: integer("segmented", { mode: "boolean" }).notNull().default(true),
+    status: text("status", { enum: ["running", "paused", "stopped"] }).notNull().default("running"),
+    /** Bandit state is spread over this many Durable Objects (by segment) to bound writes per object. */
+    shards: integer("shards").notNull().default(4),
+    /** Arms taken out of rotation (kept in history, never chosen). */
+    retiredArms: jsonList("retired_arms"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("experiments_surface_idx").on(t.surfaceId, t.status)],
+);
+
+/** Every rank decision, written by the queue consumer: what was served, to whom (hashed), and why. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    requestId: text("request_id").primaryKey(),
+    visitorHash: text("visitor_hash").notNull(),
+    surfaceId: text("surface_id").notNull(),
+    segmentId: text("segment_id"),
+    experimentId: text("experiment_id"),
+    /** The posterior the arm was drawn from (segment id, or "all" for unsegmented experiments). */
+    banditSegment: text("bandit_segment"),
+    arm: text("arm"),
+    propensity: real("propensity").notNull(),
+    holdout: integer("holdout", { mode: "boolean" }).notNull().default(false),
+    items: text("items", { mode: "json" }).$type<string[]>().notNull(),
+    policyVersion: text("policy_version").notNull(),
+    decidedAt: text("decided_at").notNull(),
+  },
+  (t) => [index("decisions_experiment_idx").on(t.experimentId, t.segmentId, t.arm), index("decisions_decided_at_idx").on(t.decidedAt)],
+);
+
+/** Feedback as received: applied, recorded (no model uses it), duplicate or rejected (with the reason). */
+export const feedback = sqliteTable(
+  "feedback",
+  {
+    id: text("id").primaryKey(),
+    /** request id, item and reward type: the same feedback twice is one row. */
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    requestId: text("request_id").notNull(),
+    itemId: text("item_id").notNull(),
+    rewardType: text("reward_type").notNull(),
+    value: real("value").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    receivedAt: text("received_at").notNull(),
+    status: text("status", { enum: ["applied", "recorded", "rejected"] }).notNull(),
+    reason: text("reason"),
+    experimentId: text("experiment_id"),
+    segmentId: text("segment_id"),
+    arm: text("arm"),
+    context: text("context", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("feedback_request_idx").on(t.requestId), index("feedback_status_idx").on(t.status)],
+);
+
+/**
+ * Immutable posterior increments (one pull per bandit decision, at most one success per decision), flushed to
+ * the bandit Durable Objects under a deterministic batch id. A row never changes once claimed by a batch, so
+ * re-sending a batch after a crash sends identical deltas, which the object recognises by its id.
+ */
+export const rewardLedger = sqliteTable(
+  "reward_ledger",
+  {
+    key: text("key").primaryKey(),
+    kind: text("kind", { enum: ["pull", "success"] }).notNull(),
+    requestId: text("request_id").notNull(),
+    experimentId: text("experiment_id").notNull(),
+    segmentId: text("segment_id").notNull(),
+    arm: text("arm").notNull(),
+    batchId: text("batch_id"),
+    applied: integer("applied", { mode: "boolean" }).notNull().default(false),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("reward_ledger_batch_idx").on(t.batchId), index("reward_ledger_pending_idx").on(t.applied, t.batchId)],
+);

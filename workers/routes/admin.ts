@@ -1,6 +1,9 @@
 // /v1/admin: catalog upserts (JSON array or CSV) and component health.
 import { Hono } from "hono";
+import { desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
+import { feedback } from "../../shared/db/schema";
 import { catalogRowsFromCsv } from "../../shared/catalog/csv";
 import { Item } from "../../shared/catalog/item";
 import { CsvError } from "../../shared/csv/parse";
@@ -63,6 +66,20 @@ admin.post("/catalog", async (c) => {
   const version = await upsertCatalog(c.env.DB, valid, new Date());
   await refreshSnapshot(c.env);
   return c.json({ upserted: valid.length, catalog_version: version });
+});
+
+/** Feedback by status (e.g. the rejected ones, with their reasons), newest first. */
+admin.get("/feedback", async (c) => {
+  const status = z.enum(["applied", "recorded", "rejected"]).safeParse(c.req.query("status") ?? "rejected");
+  if (!status.success) throw new ApiError(400, "invalid_request", "status must be applied, recorded or rejected");
+  const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? "100") || 100));
+  const rows = await drizzle(c.env.DB).select().from(feedback).where(eq(feedback.status, status.data)).orderBy(desc(feedback.receivedAt)).limit(limit);
+  return c.json({
+    feedback: rows.map((r) => ({
+      feedback_id: r.id, request_id: r.requestId, item_id: r.itemId, reward_type: r.rewardType, value: r.value,
+      status: r.status, reason: r.reason, experiment_id: r.experimentId, arm: r.arm, received_at: r.receivedAt,
+    })),
+  });
 });
 
 async function timed<T>(probe: () => Promise<T>): Promise<{ status: "ok" | "down"; latency_ms: number; error?: string }> {

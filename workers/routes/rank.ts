@@ -5,6 +5,12 @@ import { RankRequest } from "../../shared/api/schemas";
 import { decideRank, UnknownSurfaceError, type ProfileStatus } from "../../shared/decision/decide";
 import { withTimeout } from "../../shared/profile/feature-store";
 import type { ProfileView } from "../../shared/profile/profile";
+import { mathRandom } from "../../shared/bandit/random";
+import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
+import type { DecisionMessage } from "../../shared/api/messages";
+import type { RankResponse } from "../../shared/api/schemas";
+import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
+import { getBanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
@@ -32,8 +38,9 @@ rank.post("/", async (c) => {
       console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), feature_store: err instanceof Error ? err.message : String(err) }));
     }
   }
+  let body: RankResponse;
   try {
-    const body = decideRank(snapshot, req, profile, {
+    body = decideRank(snapshot, req, profile, {
       now: Date.now(),
       requestId: c.get("requestId"),
       policyVersion: c.env.POLICY_VERSION,
@@ -41,11 +48,49 @@ rank.post("/", async (c) => {
       profileStatus,
       ownHost: new URL(c.req.url).hostname,
     });
-    c.header("cache-control", "private, no-store");
-    return c.json(body);
   } catch (err) {
     throw err instanceof UnknownSurfaceError ? unknownSurface(err) : err;
   }
+
+  // A bandit on this surface picks the creative from the isolate's posterior snapshot (memory only).
+  const bandits = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
+  const running = bandits?.bySurface.get(body.surface);
+  let banditSegment: string | null = null;
+  let arm: string | null = null;
+  let propensity = 1;
+  if (running) {
+    banditSegment = banditSegmentKey(running.experiment, body.segment?.id ?? null);
+    const choice = assignBanditArm(running.experiment, running.segment(banditSegment), req.user_ctx.anon_id, mathRandom, defaultThompsonPolicy);
+    arm = choice.variant.id;
+    propensity = Math.round(choice.propensity * 1_000_000) / 1_000_000;
+    body.experiment = { id: running.experiment.id, variant: arm, holdout: choice.holdout, payload: choice.variant.payload };
+    for (const item of body.items) item.propensity = propensity;
+    if (choice.holdout) banditSegment = null;
+  }
+
+  const decision: DecisionMessage = {
+    kind: "decision",
+    request_id: body.request_id,
+    anon_id: body.personalized ? req.user_ctx.anon_id : null,
+    surface_id: body.surface,
+    segment_id: body.segment?.id ?? null,
+    experiment_id: body.experiment?.id ?? null,
+    bandit_segment: banditSegment,
+    arm,
+    propensity,
+    holdout: body.experiment?.holdout ?? false,
+    items: body.items.map((i) => i.content_id),
+    policy_version: body.policy_version,
+    decided_at: new Date().toISOString(),
+  };
+  // The log leaves through the queue after the answer; a failed send costs one log row, never the answer.
+  c.executionCtx.waitUntil(
+    c.env.EVENTS_QUEUE.send(decision, { contentType: "json" }).catch((err: unknown) =>
+      console.error(JSON.stringify({ level: "error", request_id: body.request_id, decision_log: err instanceof Error ? err.message : String(err) })),
+    ),
+  );
+  c.header("cache-control", "private, no-store");
+  return c.json(body);
 });
 
 function unknownSurface(err: UnknownSurfaceError): ApiError {

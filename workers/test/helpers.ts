@@ -1,7 +1,9 @@
 // Helpers for integration tests that go through the Worker's own fetch inside workerd.
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { demoCatalog } from "../../shared/catalog/demo";
+import worker from "../index";
 
 export const ADMIN_KEY = "test-admin-key";
 
@@ -21,7 +23,20 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  return exports.default.fetch(new Request(`http://aura.test${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body }));
+  return fetchWorker(new Request(`http://aura.test${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body }));
+}
+
+/**
+ * The Worker's own fetch handler with the real bindings, run in this workerd isolate; waits for its
+ * waitUntil work (decision logs) like the runtime would before the isolate idles. (The test pool's
+ * service-binding entry point slows down with every call, which thousand-request tests cannot afford.)
+ */
+export async function fetchWorker(request: Request): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, env, ctx);
+  const body = await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return new Response(body, { status: res.status, headers: res.headers });
 }
 
 export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {

@@ -1,0 +1,76 @@
+// How feedback meets its decision: accepted only for a decision that exists, is recent and served the item;
+// a success (the experiment's metric with a positive value) moves the bandit at most once per decision.
+import type { RewardType } from "../experiments/schema";
+
+/** Feedback older than this (after the decision) no longer counts: the context that earned it is gone. */
+export const FEEDBACK_WINDOW_MS = 7 * 86_400_000;
+/** Client clocks run early: a reward stamped slightly before its decision is still plausible. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface LoggedDecision {
+  request_id: string;
+  decided_at: string;
+  items: readonly string[];
+  experiment_id: string | null;
+  segment_id: string | null;
+  arm: string | null;
+  holdout: boolean;
+  /** The experiment's metric (for bandit decisions). */
+  metric: RewardType | null;
+}
+
+export interface IncomingFeedback {
+  request_id: string;
+  item_id: string;
+  reward_type: RewardType;
+  value: number;
+  occurred_at: string;
+}
+
+export type FeedbackVerdict =
+  | { status: "rejected"; reason: string }
+  | { status: "recorded" }
+  | { status: "applied" };
+
+export function judgeFeedback(decision: LoggedDecision, fb: IncomingFeedback): FeedbackVerdict {
+  const served = decision.items.includes(fb.item_id) || (decision.arm !== null && decision.arm === fb.item_id);
+  if (!served) return { status: "rejected", reason: `item ${fb.item_id} was not served by ${fb.request_id}` };
+  const lag = Date.parse(fb.occurred_at) - Date.parse(decision.decided_at);
+  if (lag > FEEDBACK_WINDOW_MS) return { status: "rejected", reason: `feedback arrived ${Math.round(lag / 3_600_000)} h after the decision (window 168 h)` };
+  if (lag < -CLOCK_SKEW_MS) return { status: "rejected", reason: "feedback is dated before the decision" };
+  const learns = decision.experiment_id !== null && decision.arm !== null && !decision.holdout && decision.metric === fb.reward_type && fb.value > 0;
+  return learns ? { status: "applied" } : { status: "recorded" };
+}
+
+export interface LedgerEntry {
+  key: string;
+  kind: "pull" | "success";
+  request_id: string;
+  experiment_id: string;
+  segment_id: string;
+  arm: string;
+}
+
+/** A bandit decision is one pull of its arm in its segment. */
+export function pullEntry(d: { request_id: string; experiment_id: string | null; bandit_segment: string | null; arm: string | null; holdout: boolean }): LedgerEntry | null {
+  if (!d.experiment_id || !d.arm || !d.bandit_segment || d.holdout) return null;
+  return { key: `pull:${d.request_id}`, kind: "pull", request_id: d.request_id, experiment_id: d.experiment_id, segment_id: d.bandit_segment, arm: d.arm };
+}
+
+/** One success per decision, however many items were clicked or how often the click was reported. */
+export function successEntry(decision: LoggedDecision & { bandit_segment: string }): LedgerEntry {
+  return { key: `success:${decision.request_id}`, kind: "success", request_id: decision.request_id, experiment_id: decision.experiment_id!, segment_id: decision.bandit_segment, arm: decision.arm! };
+}
+
+/** Sums ledger entries into per (experiment, segment, arm) deltas. */
+export function aggregateLedger(entries: readonly LedgerEntry[]): Map<string, { experiment_id: string; segment: string; arm: string; pulls: number; successes: number }> {
+  const out = new Map<string, { experiment_id: string; segment: string; arm: string; pulls: number; successes: number }>();
+  for (const e of entries) {
+    const k = `${e.experiment_id}\u241f${e.segment_id}\u241f${e.arm}`;
+    const cur = out.get(k) ?? { experiment_id: e.experiment_id, segment: e.segment_id, arm: e.arm, pulls: 0, successes: 0 };
+    if (e.kind === "pull") cur.pulls++;
+    else cur.successes++;
+    out.set(k, cur);
+  }
+  return out;
+}

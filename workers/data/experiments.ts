@@ -1,0 +1,80 @@
+// D1 access for experiments.
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { experiments } from "../../shared/db/schema";
+import type { CreateExperiment, Experiment } from "../../shared/experiments/schema";
+
+type Row = typeof experiments.$inferSelect;
+
+function toExperiment(r: Row): Experiment {
+  return {
+    id: r.id,
+    surface_id: r.surfaceId,
+    variants: r.variants,
+    allocation: r.allocation,
+    holdout: r.holdout,
+    layer: r.layer,
+    metric: r.metric as Experiment["metric"],
+    guardrails: r.guardrails as Experiment["guardrails"],
+    segmented: r.segmented,
+    status: r.status,
+    shards: r.shards,
+    retired_arms: r.retiredArms,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+}
+
+export async function insertExperiment(db: D1Database, e: CreateExperiment, now: Date): Promise<Experiment> {
+  const stamp = now.toISOString();
+  const [row] = await drizzle(db)
+    .insert(experiments)
+    .values({
+      id: e.id,
+      surfaceId: e.surface_id,
+      variants: e.variants,
+      allocation: e.allocation,
+      holdout: e.holdout,
+      layer: e.layer ?? null,
+      metric: e.metric,
+      guardrails: e.guardrails,
+      segmented: e.segmented,
+      shards: e.shards,
+      createdAt: stamp,
+      updatedAt: stamp,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new ExperimentExistsError(e.id);
+  return toExperiment(row);
+}
+
+export class ExperimentExistsError extends Error {
+  constructor(readonly id: string) {
+    super(`experiment ${id} already exists`);
+  }
+}
+
+export async function listExperiments(db: D1Database): Promise<Experiment[]> {
+  return (await drizzle(db).select().from(experiments).orderBy(experiments.createdAt)).map(toExperiment);
+}
+
+export async function getExperiment(db: D1Database, id: string): Promise<Experiment | null> {
+  const [row] = await drizzle(db).select().from(experiments).where(eq(experiments.id, id));
+  return row ? toExperiment(row) : null;
+}
+
+export async function runningOnSurface(db: D1Database, surfaceId: string): Promise<Experiment[]> {
+  const rows = await drizzle(db).select().from(experiments).where(and(eq(experiments.surfaceId, surfaceId), eq(experiments.status, "running")));
+  return rows.map(toExperiment);
+}
+
+export async function runningBanditExperiments(db: D1Database): Promise<Experiment[]> {
+  const rows = await drizzle(db).select().from(experiments).where(and(eq(experiments.allocation, "bandit"), eq(experiments.status, "running")));
+  return rows.map(toExperiment);
+}
+
+export async function setExperimentStatus(db: D1Database, id: string, status: Experiment["status"], now: Date): Promise<Experiment | null> {
+  const [row] = await drizzle(db).update(experiments).set({ status, updatedAt: now.toISOString() }).where(eq(experiments.id, id)).returning();
+  return row ? toExperiment(row) : null;
+}

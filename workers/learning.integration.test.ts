@@ -1,0 +1,153 @@
+// The learning loop end to end in workerd: rank calls choose creatives by Thompson sampling from the isolate's
+// posterior snapshot, simulated clicks at known rates go through /v1/feedback and the real Queue into the
+// BanditShard objects, and the best arm per segment ends up with most of the traffic.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { seededUniform } from "../shared/bandit/random";
+import { call, expectError, json, seedDemo, waitFor } from "./test/helpers";
+
+interface Posteriors {
+  segments: { segment: string; arms: { arm: string; pulls: number; rewards: number; alpha: number; beta: number; traffic_share: number }[] }[];
+}
+
+const EXPERIMENT = "exp_hero_cta";
+// Known click rates per device segment: a different best arm on mobile and desktop.
+const RATES: Record<string, Record<string, number>> = {
+  mobile: { control: 0.04, bold: 0.3, minimal: 0.04 },
+  desktop: { control: 0.04, bold: 0.04, minimal: 0.3 },
+};
+
+async function rankOnce(anonId: string, device: "mobile" | "desktop") {
+  const res = await call("/v1/rank", { body: { surface_id: "homepage.hero", user_ctx: { anon_id: anonId, device, consent: ["analytics", "personalization"] } } });
+  expect(res.status).toBe(200);
+  return json<{ request_id: string; segment: { id: string }; items: { content_id: string; propensity: number }[]; experiment: { id: string; variant: string; holdout: boolean; payload: Record<string, unknown> } | null }>(res);
+}
+
+async function sendFeedback(requestId: string, itemId: string, type = "click") {
+  const res = await call("/v1/feedback", { body: { request_id: requestId, item_id: itemId, reward: { type, value: 1 } } });
+  expect(res.status, await res.clone().text()).toBe(202);
+  return json<{ status: string; feedback_id: string }>(res);
+}
+
+async function posteriors(): Promise<Posteriors> {
+  const res = await call(`/v1/experiments/${EXPERIMENT}/posteriors`, { admin: true });
+  expect(res.status).toBe(200);
+  return json<Posteriors>(res);
+}
+
+async function ledgerSettled(): Promise<boolean> {
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM reward_ledger WHERE applied = 0").first<{ n: number }>();
+  return row!.n === 0;
+}
+
+beforeAll(async () => {
+  await seedDemo();
+  const res = await call("/v1/experiments", {
+    admin: true,
+    body: {
+      id: EXPERIMENT, surface_id: "homepage.hero", allocation: "bandit", metric: "click", segmented: true, shards: 2,
+      variants: [
+        { id: "control", payload: { image: "/img/hero-a.jpg", cta: "Shop now" } },
+        { id: "bold", payload: { image: "/img/hero-b.jpg", cta: "Start creating today" } },
+        { id: "minimal", payload: { image: "/img/hero-c.jpg", cta: "Explore" } },
+      ],
+    },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+});
+
+describe("the learning loop", () => {
+  it("learns the best creative per segment from clicks at known rates, counting duplicated feedback once", { timeout: 240_000 }, async () => {
+    const u = seededUniform(2026);
+    const sentClicks = new Set<string>();
+    let decisionsMade = 0;
+    const started = Date.now();
+    for (let phase = 0; phase < 10; phase++) {
+      for (let i = 0; i < 250; i++) {
+        const device = i % 2 === 0 ? "mobile" : "desktop";
+        // A pool of returning visitors per device (segment membership follows the device).
+        const r = await rankOnce(`anon_learn_${device}_${decisionsMade % 150}`, device);
+        decisionsMade++;
+        expect(r.experiment).not.toBeNull();
+        expect(r.experiment!.id).toBe(EXPERIMENT);
+        expect(r.items[0]!.propensity).toBeGreaterThan(0);
+        expect(r.items[0]!.propensity).toBeLessThanOrEqual(1);
+        if (u.next() < RATES[device]![r.experiment!.variant]!) {
+          // Every click is reported twice, as a flaky SDK would.
+          const first = await sendFeedback(r.request_id, r.items[0]!.content_id);
+          const again = await sendFeedback(r.request_id, r.items[0]!.content_id);
+          expect(again.feedback_id).toBe(first.feedback_id);
+          sentClicks.add(r.request_id);
+        }
+      }
+      // Let the consumer catch up and the isolate's snapshot (1 s in tests) pick up the new posteriors.
+      await new Promise((r) => setTimeout(r, 1100));
+      console.log(`phase ${phase}: ${decisionsMade} decisions, ${Date.now() - started} ms`);
+    }
+    await waitFor(async () => {
+      const decided = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE experiment_id = ?").bind(EXPERIMENT).first<{ n: number }>();
+      const fb = await env.DB.prepare("SELECT count(*) AS n FROM feedback WHERE status = 'applied'").first<{ n: number }>();
+      return decided!.n === decisionsMade && fb!.n === sentClicks.size && (await ledgerSettled());
+    }, 30_000);
+
+    const state = await posteriors();
+    const byDevice = (device: string) => state.segments.filter((s) => s.segment.includes(`_${device}_`));
+    for (const [device, best] of [["mobile", "bold"], ["desktop", "minimal"]] as const) {
+      const segs = byDevice(device);
+      expect(segs.length).toBeGreaterThan(0);
+      for (const seg of segs) {
+        const total = seg.arms.reduce((s, a) => s + a.pulls, 0);
+        if (total < 200) continue;
+        const winner = seg.arms.find((a) => a.arm === best)!;
+        expect(winner.traffic_share, `${seg.segment}: ${JSON.stringify(seg.arms)}`).toBeGreaterThan(0.5);
+      }
+    }
+    // Counts reconcile exactly: pulls = bandit decisions, rewards = distinct clicked decisions (duplicates once).
+    const pulls = state.segments.flatMap((s) => s.arms).reduce((s, a) => s + a.pulls, 0);
+    const rewards = state.segments.flatMap((s) => s.arms).reduce((s, a) => s + a.rewards, 0);
+    expect(pulls).toBe(decisionsMade);
+    expect(rewards).toBe(sentClicks.size);
+    for (const a of state.segments.flatMap((s) => s.arms)) {
+      expect(a.alpha).toBe(1 + a.rewards);
+      expect(a.beta).toBe(1 + a.pulls - a.rewards);
+    }
+  });
+
+  it("rejects feedback for unknown requests and unserved items, keeps it visible, and never applies it", { timeout: 60_000 }, async () => {
+    const before = await posteriors();
+    const r = await rankOnce("anon_reject_1", "mobile");
+    await sendFeedback("req_00000000000000000000000000000000", "p122");
+    await sendFeedback(r.request_id, "p999");
+    const rejected = await waitFor(async () => {
+      const res = await call("/v1/admin/feedback?status=rejected", { admin: true });
+      const body = await json<{ feedback: { request_id: string; item_id: string; reason: string }[] }>(res);
+      return body.feedback.length >= 2 ? body.feedback : null;
+    }, 45_000);
+    expect(rejected.find((f) => f.request_id === "req_00000000000000000000000000000000")!.reason).toContain("unknown request_id");
+    expect(rejected.find((f) => f.item_id === "p999")!.reason).toContain("was not served");
+    await waitFor(ledgerSettled);
+    const after = await posteriors();
+    const rewards = (p: Posteriors) => p.segments.flatMap((s) => s.arms).reduce((s, a) => s + a.rewards, 0);
+    expect(rewards(after)).toBe(rewards(before));
+  });
+
+  it("validates feedback and experiments at the edge", async () => {
+    await expectError(await call("/v1/feedback", { body: { request_id: "nope", item_id: "p1", reward: { type: "click" } } }), 400);
+    await expectError(await call("/v1/feedback", { body: { request_id: "req_00000000000000000000000000000000", item_id: "p1", reward: { type: "like" } } }), 400);
+    await expectError(await call("/v1/feedback", { body: { request_id: "req_00000000000000000000000000000000", item_id: "p1", reward: { type: "purchase", value: 1e9 } } }), 400);
+    await expectError(await call("/v1/experiments", { admin: true, body: { id: "x", surface_id: "homepage.hero", allocation: "bandit", variants: [{ id: "a" }] } }), 400);
+    await expectError(await call("/v1/experiments", { admin: true, body: { id: EXPERIMENT, surface_id: "homepage.hero", allocation: "bandit", variants: [{ id: "a" }, { id: "b" }] } }), 409);
+    await expectError(await call("/v1/experiments", { body: {} }), 401);
+    await expectError(await call("/v1/experiments/nope", { admin: true }), 404);
+    const list = await json<{ experiments: { id: string }[] }>(await call("/v1/experiments", { admin: true }));
+    expect(list.experiments.map((e) => e.id)).toContain(EXPERIMENT);
+  });
+
+  it("pauses an experiment: the surface serves no variant until it runs again", { timeout: 30_000 }, async () => {
+    const paused = await call(`/v1/experiments/${EXPERIMENT}`, { method: "PATCH", admin: true, body: { status: "paused" } });
+    expect((await json<{ status: string }>(paused)).status).toBe("paused");
+    expect((await rankOnce("anon_paused", "mobile")).experiment).toBeNull();
+    await call(`/v1/experiments/${EXPERIMENT}`, { method: "PATCH", admin: true, body: { status: "running" } });
+    expect((await rankOnce("anon_resumed", "mobile")).experiment?.id).toBe(EXPERIMENT);
+  });
+});

@@ -1,0 +1,100 @@
+// /v1/experiments: create, list, get, pause/resume/stop, and the bandit's readable state (posteriors).
+import { Hono } from "hono";
+import { z } from "zod";
+import { defaultConfig } from "../../shared/config/default";
+import { CreateExperiment, PatchExperiment } from "../../shared/experiments/schema";
+import { ExperimentExistsError, getExperiment, insertExperiment, listExperiments, runningOnSurface, setExperimentStatus } from "../data/experiments";
+import { invalidateBanditSnapshot, loadExperimentPosteriors } from "../data/posteriors";
+import { ApiError, invalidRequest } from "../http/errors";
+import { readJson, type AppEnv } from "../http/middleware";
+
+export const experimentsRouter = new Hono<AppEnv>();
+
+const ExperimentId = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "an experiment id");
+
+function experimentId(raw: string): string {
+  const parsed = ExperimentId.safeParse(raw);
+  if (!parsed.success) throw invalidRequest(parsed.error, "experiment id");
+  return parsed.data;
+}
+
+experimentsRouter.post("/", async (c) => {
+  const body = await readJson(c, CreateExperiment);
+  if (!defaultConfig.surfaces.some((s) => s.id === body.surface_id)) {
+    throw new ApiError(400, "unknown_surface", `unknown surface ${body.surface_id}`, [{ field: "surface_id", message: `known surfaces: ${defaultConfig.surfaces.map((s) => s.id).join(", ")}` }]);
+  }
+  if (body.allocation === "fixed") {
+    throw new ApiError(400, "not_supported", "fixed allocation arrives with the experimentation release; use allocation \"bandit\"", [{ field: "allocation", message: "only \"bandit\" is served for now" }]);
+  }
+  const clash = (await runningOnSurface(c.env.DB, body.surface_id)).find((e) => e.allocation === "bandit");
+  if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${body.surface_id}; pause or stop it first`);
+  try {
+    const created = await insertExperiment(c.env.DB, body, new Date());
+    invalidateBanditSnapshot();
+    return c.json(created, 201);
+  } catch (err) {
+    if (err instanceof ExperimentExistsError) throw new ApiError(409, "conflict", err.message);
+    throw err;
+  }
+});
+
+experimentsRouter.get("/", async (c) => c.json({ experiments: await listExperiments(c.env.DB) }));
+
+experimentsRouter.get("/:id", async (c) => {
+  const found = await getExperiment(c.env.DB, experimentId(c.req.param("id")));
+  if (!found) throw new ApiError(404, "not_found", `no experiment ${c.req.param("id")}`);
+  return c.json(found);
+});
+
+experimentsRouter.patch("/:id", async (c) => {
+  const id = experimentId(c.req.param("id"));
+  const { status } = await readJson(c, PatchExperiment);
+  const existing = await getExperiment(c.env.DB, id);
+  if (!existing) throw new ApiError(404, "not_found", `no experiment ${id}`);
+  if (existing.status === "stopped" && status !== "stopped") throw new ApiError(409, "conflict", "a stopped experiment cannot be restarted; create a new one");
+  if (status === "running" && existing.status !== "running") {
+    const clash = (await runningOnSurface(c.env.DB, existing.surface_id)).find((e) => e.allocation === "bandit" && e.id !== id);
+    if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${existing.surface_id}`);
+  }
+  const updated = await setExperimentStatus(c.env.DB, id, status, new Date());
+  invalidateBanditSnapshot();
+  return c.json(updated);
+});
+
+experimentsRouter.get("/:id/posteriors", async (c) => {
+  const id = experimentId(c.req.param("id"));
+  const experiment = await getExperiment(c.env.DB, id);
+  if (!experiment) throw new ApiError(404, "not_found", `no experiment ${id}`);
+  let posteriors;
+  try {
+    posteriors = await loadExperimentPosteriors(c.env, experiment);
+  } catch {
+    throw new ApiError(503, "bandit_state_unavailable", "the bandit state could not be read; try again shortly");
+  }
+  const segments = posteriors.segments().map((key) => {
+    const rows = posteriors.rows(key);
+    const totalPulls = rows.reduce((s, r) => s + r.pulls, 0);
+    const current = posteriors.segment(key);
+    return {
+      segment: key,
+      arms: experiment.variants.map((v) => {
+        const r = rows.find((x) => x.arm === v.id);
+        const pulls = r?.pulls ?? 0;
+        const rewards = Math.min(r?.successes ?? 0, pulls);
+        const live = current.arms.findIndex((a) => a.arm === v.id);
+        return {
+          arm: v.id,
+          alpha: 1 + rewards,
+          beta: 1 + pulls - rewards,
+          pulls,
+          rewards,
+          mean: (1 + rewards) / (2 + pulls),
+          traffic_share: totalPulls > 0 ? pulls / totalPulls : 0,
+          win_probability: live >= 0 ? Math.round(current.win[live]! * 10_000) / 10_000 : 0,
+          retired: experiment.retired_arms.includes(v.id),
+        };
+      }),
+    };
+  });
+  return c.json({ experiment_id: id, metric: experiment.metric, segments });
+});
