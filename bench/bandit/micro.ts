@@ -73,7 +73,7 @@ export function runThompsonMicro(opts: { quick: boolean; log: (line: string) => 
   const rows = [
     time("sample_beta_prior", "sampleBeta(1, 1): a new arm's prior", () => sampleBeta(u, 1, 1), { ...opts, betaDrawsPerOp: 1, targetNs: TARGET_NS }),
     time("sample_beta_posterior", "sampleBeta(71, 931): an arm after ~1,000 pulls", () => sampleBeta(u, 71, 931), { ...opts, betaDrawsPerOp: 1, targetNs: TARGET_NS }),
-    time("choose_arm_3", "chooseArm, 3 arms, default policy (2% floor)", () => chooseArm(arms, u, defaultThompsonPolicy, win).index, {
+    time("choose_arm_3", "chooseArm, 3 arms, default policy (0.5% floor)", () => chooseArm(arms, u, defaultThompsonPolicy, win).index, {
       ...opts,
       // With probability K·floor the floor picks uniformly with no Beta draw; otherwise one draw per arm.
       betaDrawsPerOp: round((1 - floorMass) * arms.length, 2),
