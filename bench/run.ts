@@ -6,7 +6,7 @@ import { execFileSync, type ChildProcess } from "node:child_process";
 import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runBandit, withBanditSection, type BanditSection } from "./bandit/index";
+import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
 import { runHttp } from "./http";
 import { runMicro } from "./micro";
 import { renderMarkdown, type Results } from "./report";
@@ -176,6 +176,17 @@ async function main() {
     log("\n[bandits] regret simulation, off-policy evaluation on the Open Bandit Dataset, Thompson draw timing");
     results.bandit = runBandit({ quick, log });
     results.errors.push(...results.bandit.errors);
+    // Async, serves workerd: Thompson draws inside workerd and the feedback pipeline (bench/learning).
+    const learning = await runLearning({
+      quick,
+      pinning,
+      log,
+      track: (w) => {
+        liveServer = w;
+      },
+    });
+    results.bandit.learning = learning;
+    results.errors.push(...learning.errors);
   }
 
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;

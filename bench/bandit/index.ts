@@ -3,11 +3,14 @@
 import { runThompsonMicro, type DrawTiming } from "./micro";
 import { runObdEvaluation, type ObdSection } from "./obd";
 import { runRegretSimulation, type RegretSection } from "./simulate";
+import type { LearningSection } from "../learning/index";
 
 export interface BanditSection {
   regret: RegretSection | null;
   obd: ObdSection | null;
   draws: DrawTiming[] | null;
+  /** Thompson draws in workerd and the feedback pipeline (bench/learning); filled in by run.ts (async). */
+  learning?: LearningSection | null;
   /** Parts that failed, with the reason; the others still report. */
   errors: string[];
   durationS: number;
@@ -35,4 +38,5 @@ export function runBandit(opts: { quick: boolean; log: (line: string) => void })
   return section;
 }
 
+export { runLearning } from "../learning/index";
 export { renderBanditMarkdown, withBanditSection } from "./report";

@@ -1,7 +1,9 @@
 // Renders the bandit section as markdown, and splices it into the bench summary (before its Errors list).
+import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
 import type { BanditSection } from "./index";
 import type { Figure, TargetRow } from "./obd";
 import { MODES, POLICIES } from "./simulate";
+import { renderLearningMarkdown } from "../learning/index";
 
 const mark = (met: boolean | null) => (met === null ? "" : met ? "✅" : "❌");
 const ns = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} µs` : `${v.toFixed(v < 100 ? 1 : 0)} ns`);
@@ -34,7 +36,7 @@ function regretTables(section: BanditSection): string[] {
     `Expected regret Σ (best rate − chosen arm's rate) after each checkpoint, mean ± sd over ${r.seeds} seeds of ${r.rounds.toLocaleString("en-US")} rounds; ` +
       "every policy meets the same click coins and delays in a seed. Feedback as in production: a pull counts at the next posterior refresh, " +
       "a click only once it has arrived (until then the pull counts as a failure). Our Thompson recomputes win probabilities (4,000 draws) at each refresh " +
-      "and calls `chooseArm` with `defaultThompsonPolicy` (2% traffic floor per arm) per round; the baselines see the same refreshed counts.",
+      `and calls \`chooseArm\` with \`defaultThompsonPolicy\` (${defaultThompsonPolicy.trafficFloor * 100}% traffic floor per arm) per round; the baselines see the same refreshed counts.`,
     "",
   ];
   const checkpoints = r.rows[0]?.checkpoints.map((c) => c.round) ?? [];
@@ -115,7 +117,7 @@ function targetRows(t: TargetRow, randomCtr: number): string[] {
 }
 
 export function renderBanditMarkdown(section: BanditSection): string {
-  const lines = ["## Bandits", "", ...drawTable(section), ...regretTables(section), ...obdTables(section)];
+  const lines = ["## Bandits", "", ...drawTable(section), ...renderLearningMarkdown(section.learning), ...regretTables(section), ...obdTables(section)];
   // Failures are listed once, in the summary's Errors section (run.ts adds them to results.errors).
   if (section.errors.length) lines.push(`${section.errors.length} part(s) of this section failed: see Errors.`, "");
   lines.push(`Bandit section: ${section.durationS} s.`);

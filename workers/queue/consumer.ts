@@ -20,6 +20,18 @@ import { featureStore } from "../services";
 type Db = ReturnType<typeof drizzle>;
 type Write = BatchItem<"sqlite">;
 
+/** An experiment's metric and shard count never change after creation: cached per isolate. */
+const experimentFacts = new Map<string, { metric: RewardType; shards: number }>();
+
+async function factsFor(db: Db, ids: readonly string[]): Promise<Map<string, { metric: RewardType; shards: number }>> {
+  const missing = ids.filter((id) => !experimentFacts.has(id));
+  for (let i = 0; i < missing.length; i += IN_CHUNK) {
+    const rows = await db.select({ id: experiments.id, metric: experiments.metric, shards: experiments.shards }).from(experiments).where(inArray(experiments.id, missing.slice(i, i + IN_CHUNK)));
+    for (const r of rows) experimentFacts.set(r.id, { metric: r.metric as RewardType, shards: r.shards });
+  }
+  return experimentFacts;
+}
+
 /** Feedback may overtake its decision in the queue: wait this many deliveries before calling it unknown. */
 const UNKNOWN_DECISION_ATTEMPTS = 4;
 /** D1 caps bound parameters per statement; IN lists stay under it. */
@@ -178,8 +190,8 @@ async function joinDecisions(db: Db, known: Map<string, LoggedDecision & { bandi
   }
   const experimentIds = [...new Set([...known.values()].map((d) => d.experiment_id).filter((id): id is string => id !== null))];
   if (experimentIds.length === 0) return;
-  const metrics = new Map((await db.select({ id: experiments.id, metric: experiments.metric }).from(experiments).where(inArray(experiments.id, experimentIds))).map((r) => [r.id, r.metric as RewardType]));
-  for (const d of known.values()) if (d.experiment_id) d.metric = metrics.get(d.experiment_id) ?? null;
+  const facts = await factsFor(db, experimentIds);
+  for (const d of known.values()) if (d.experiment_id) d.metric = facts.get(d.experiment_id)?.metric ?? null;
 }
 
 /**
@@ -201,7 +213,6 @@ export async function flushLedger(env: Env, db: Db, limit = 2000): Promise<{ bat
     batchIds.add(fresh);
   }
 
-  const shardCounts = new Map<string, number>();
   let rows = 0;
   for (const batchId of batchIds) {
     const members = await db.select().from(rewardLedger).where(eq(rewardLedger.batchId, batchId));
@@ -209,14 +220,9 @@ export async function flushLedger(env: Env, db: Db, limit = 2000): Promise<{ bat
     const deltas = aggregateLedger(members.map((m) => ({ key: m.key, kind: m.kind, request_id: m.requestId, experiment_id: m.experimentId, segment_id: m.segmentId, arm: m.arm })));
     // One RPC per shard per batch.
     const perShard = new Map<string, { experimentId: string; shard: number; deltas: ArmDelta[] }>();
+    const facts = await factsFor(db, [...new Set([...deltas.values()].map((d) => d.experiment_id))]);
     for (const d of deltas.values()) {
-      let shards = shardCounts.get(d.experiment_id);
-      if (shards === undefined) {
-        const [row] = await db.select({ shards: experiments.shards }).from(experiments).where(eq(experiments.id, d.experiment_id));
-        shards = row?.shards ?? 1;
-        shardCounts.set(d.experiment_id, shards);
-      }
-      const shard = shardOf(d.segment, shards);
+      const shard = shardOf(d.segment, facts.get(d.experiment_id)?.shards ?? 1);
       const key = `${d.experiment_id}#${shard}`;
       const entry = perShard.get(key) ?? { experimentId: d.experiment_id, shard, deltas: [] };
       entry.deltas.push({ segment: d.segment, arm: d.arm, pulls: d.pulls, successes: d.successes });

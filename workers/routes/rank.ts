@@ -12,6 +12,7 @@ import type { RankResponse } from "../../shared/api/schemas";
 import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
 import { getBanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
+import { sendWithRetry } from "../queue/send";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
 import { featureStore } from "../services";
@@ -83,9 +84,10 @@ rank.post("/", async (c) => {
     policy_version: body.policy_version,
     decided_at: new Date().toISOString(),
   };
-  // The log leaves through the queue after the answer; a failed send costs one log row, never the answer.
+  // The log leaves through the queue after the answer, retried with backoff; only a queue down for seconds
+  // costs a log row (reported), never the answer.
   c.executionCtx.waitUntil(
-    c.env.EVENTS_QUEUE.send(decision, { contentType: "json" }).catch((err: unknown) =>
+    sendWithRetry(c.env.EVENTS_QUEUE, decision, (err) =>
       console.error(JSON.stringify({ level: "error", request_id: body.request_id, decision_log: err instanceof Error ? err.message : String(err) })),
     ),
   );
