@@ -186,7 +186,6 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
   // Every in-flight request listens on the drain-deadline signal.
   setMaxListeners(0, abort.signal);
   let finished = 0;
-  let next = 0;
   const t0 = performance.now() + 20;
   const rec = new Recorder(total, t0);
   const cpu0 = cpuSnapshot(opts.serverPid);
@@ -213,21 +212,7 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
     );
   };
 
-  const tick = () => {
-    const now = performance.now();
-    while (next < total && t0 + next * interval <= now) {
-      fire(next, t0 + next * interval);
-      next++;
-    }
-    if (next < total) {
-      const wait = t0 + next * interval - performance.now();
-      // Timers have ~1 ms granularity: sleep until just before the next due time, then send everything due.
-      if (wait > 1.5) setTimeout(tick, wait - 1);
-      else if (wait > 0.2) setTimeout(tick, 0);
-      else setImmediate(tick);
-    }
-  };
-  setTimeout(tick, 20);
+  const sentSoFar = scheduleOpenLoop(total, interval, t0, fire);
 
   const scheduleEnd = t0 + total * interval;
   await sleep(Math.max(0, scheduleEnd - performance.now()));
@@ -239,13 +224,14 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
   await pool.close().catch(() => undefined);
 
   const wall = end - t0;
-  const sortedLag = lags.slice(0, next).sort();
+  const sent = sentSoFar();
+  const sortedLag = lags.slice(0, sent).sort();
   return {
     mode: "fixed-rate",
     targetRps: opts.rate,
     connections: opts.connections,
     durationS: opts.durationS,
-    sent: next,
+    sent,
     completed: rec.ok + rec.errors,
     ok: rec.ok,
     errors: rec.errors,
@@ -427,4 +413,28 @@ export async function wrkRun(wrk: string, target: Target, opts: ClosedLoopOption
     tcpRetransmits: shares.tcpRetransmits,
     timeline: [],
   };
+}
+
+/**
+ * Calls `fire(k, due)` for k = 0..total-1 at due = t0 + k·interval, never waiting for answers (open loop).
+ * Returns a function telling how many have been fired so far.
+ */
+export function scheduleOpenLoop(total: number, interval: number, t0: number, fire: (k: number, due: number) => void): () => number {
+  let next = 0;
+  const tick = () => {
+    const now = performance.now();
+    while (next < total && t0 + next * interval <= now) {
+      fire(next, t0 + next * interval);
+      next++;
+    }
+    if (next < total) {
+      const wait = t0 + next * interval - performance.now();
+      // Timers have ~1 ms granularity: sleep until just before the next due time, then send everything due.
+      if (wait > 1.5) setTimeout(tick, wait - 1);
+      else if (wait > 0.2) setTimeout(tick, 0);
+      else setImmediate(tick);
+    }
+  };
+  setTimeout(tick, 20);
+  return () => next;
 }

@@ -11,6 +11,7 @@ import { Pool } from "undici";
 import { createRng } from "../../shared/catalog/prng";
 import { anonPool, rankRequest } from "../fixtures";
 import { auraOptions, BENCH_SECRETS, bundleWorker, freshDir, parseWranglerToml, pin, processCpuMs, readWranglerConfig, ROOT, serve, WORK_DIR, type Pinning, type ServedWorker } from "../server";
+import { scheduleOpenLoop } from "../loadgen";
 import { percentileSorted, round, sleep } from "../stats";
 import { catalog, migrate, seedCatalog } from "../workload";
 
@@ -179,7 +180,6 @@ async function sendOpenLoop(origin: string, plans: readonly FeedbackPlan[], rate
   const failures: Record<string, number> = {};
   const interval = 1000 / rate;
   const t0 = performance.now() + 20;
-  let next = 0;
   let finished = 0;
   let lastDone = t0;
   let allDone!: () => void;
@@ -205,20 +205,7 @@ async function sendOpenLoop(origin: string, plans: readonly FeedbackPlan[], rate
         if (++finished === total) allDone();
       });
   };
-  const tick = () => {
-    const now = performance.now();
-    while (next < total && t0 + next * interval <= now) {
-      fire(next, t0 + next * interval);
-      next++;
-    }
-    if (next < total) {
-      const wait = t0 + next * interval - performance.now();
-      if (wait > 1.5) setTimeout(tick, wait - 1);
-      else if (wait > 0.2) setTimeout(tick, 0);
-      else setImmediate(tick);
-    }
-  };
-  setTimeout(tick, 20);
+  scheduleOpenLoop(total, interval, t0, fire);
   if (total === 0) allDone();
   await done;
   await pool.close().catch(() => undefined);
