@@ -150,4 +150,22 @@ describe("the learning loop", () => {
     await call(`/v1/experiments/${EXPERIMENT}`, { method: "PATCH", admin: true, body: { status: "running" } });
     expect((await rankOnce("anon_resumed", "mobile")).experiment?.id).toBe(EXPERIMENT);
   });
+
+  it("retires an arm (never served again) and resets an arm's counts", { timeout: 30_000 }, async () => {
+    const retired = await call(`/v1/experiments/${EXPERIMENT}/arms/bold/retire`, { method: "POST", admin: true });
+    expect(retired.status).toBe(200);
+    expect((await json<{ retired_arms: string[] }>(retired)).retired_arms).toEqual(["bold"]);
+    for (let i = 0; i < 60; i++) expect((await rankOnce(`anon_retire_${i}`, "mobile")).experiment!.variant).not.toBe("bold");
+    // Reset one segment that receives no traffic meanwhile (the mobile ranks above are still being logged).
+    const desktop = (await posteriors()).segments.find((s) => s.segment.includes("_desktop_"))!;
+    expect(desktop.arms.find((a) => a.arm === "minimal")!.pulls).toBeGreaterThan(0);
+    const reset = await call(`/v1/experiments/${EXPERIMENT}/arms/minimal/reset?segment=${desktop.segment}`, { method: "POST", admin: true });
+    expect(reset.status).toBe(200);
+    expect((await json<{ rows_cleared: number }>(reset)).rows_cleared).toBe(1);
+    const after = (await posteriors()).segments.find((s) => s.segment === desktop.segment)!;
+    expect(after.arms.find((a) => a.arm === "minimal")).toMatchObject({ pulls: 0, rewards: 0, alpha: 1, beta: 1 });
+    expect(after.arms.find((a) => a.arm === "control")!.pulls).toBe(desktop.arms.find((a) => a.arm === "control")!.pulls);
+    await expectError(await call(`/v1/experiments/${EXPERIMENT}/arms/nope/retire`, { method: "POST", admin: true }), 404);
+    await expectError(await call(`/v1/experiments/${EXPERIMENT}/arms/control/explode`, { method: "POST", admin: true }), 404);
+  });
 });

@@ -78,3 +78,12 @@ export async function setExperimentStatus(db: D1Database, id: string, status: Ex
   const [row] = await drizzle(db).update(experiments).set({ status, updatedAt: now.toISOString() }).where(eq(experiments.id, id)).returning();
   return row ? toExperiment(row) : null;
 }
+
+/** Takes an arm out of rotation (kept in history and posteriors, never chosen again). */
+export async function retireArm(db: D1Database, id: string, arm: string, now: Date): Promise<Experiment | null> {
+  const existing = await getExperiment(db, id);
+  if (!existing) return null;
+  const retired = [...new Set([...existing.retired_arms, arm])];
+  const [row] = await drizzle(db).update(experiments).set({ retiredArms: retired, updatedAt: now.toISOString() }).where(eq(experiments.id, id)).returning();
+  return row ? toExperiment(row) : null;
+}

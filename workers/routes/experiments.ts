@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { defaultConfig } from "../../shared/config/default";
 import { CreateExperiment, PatchExperiment } from "../../shared/experiments/schema";
-import { ExperimentExistsError, getExperiment, insertExperiment, listExperiments, runningOnSurface, setExperimentStatus } from "../data/experiments";
+import { ExperimentExistsError, getExperiment, insertExperiment, listExperiments, retireArm, runningOnSurface, setExperimentStatus } from "../data/experiments";
+import { banditShard } from "../bandit/shard";
 import { invalidateBanditSnapshot, loadExperimentPosteriors } from "../data/posteriors";
 import { ApiError, invalidRequest } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
@@ -97,4 +98,26 @@ experimentsRouter.get("/:id/posteriors", async (c) => {
     };
   });
   return c.json({ experiment_id: id, metric: experiment.metric, segments });
+});
+
+/** Retire: the arm is never chosen again (its history stays). Reset: its learned counts restart from the prior. */
+experimentsRouter.post("/:id/arms/:arm/:action", async (c) => {
+  const id = experimentId(c.req.param("id"));
+  const action = c.req.param("action");
+  if (action !== "retire" && action !== "reset") throw new ApiError(404, "not_found", `no action ${action}; use retire or reset`);
+  const experiment = await getExperiment(c.env.DB, id);
+  if (!experiment) throw new ApiError(404, "not_found", `no experiment ${id}`);
+  const arm = c.req.param("arm");
+  if (!experiment.variants.some((v) => v.id === arm)) throw new ApiError(404, "not_found", `experiment ${id} has no arm ${arm}`);
+  if (action === "retire") {
+    const live = experiment.variants.filter((v) => v.id !== arm && !experiment.retired_arms.includes(v.id));
+    if (live.length < 1) throw new ApiError(409, "conflict", "cannot retire the last live arm; stop the experiment instead");
+    const updated = await retireArm(c.env.DB, id, arm, new Date());
+    invalidateBanditSnapshot();
+    return c.json(updated);
+  }
+  const segment = c.req.query("segment") ?? null;
+  const cleared = await Promise.all(Array.from({ length: experiment.shards }, (_, i) => banditShard(c.env.BANDIT_SHARDS, id, i).resetArm(arm, segment)));
+  invalidateBanditSnapshot();
+  return c.json({ experiment_id: id, arm, segment, rows_cleared: cleared.reduce((s, n) => s + n, 0) });
 });
