@@ -11,6 +11,7 @@ import { refreshSnapshot, snapshotStatus } from "../data/snapshot";
 import { upsertCatalog } from "../data/catalog";
 import { ApiError } from "../http/errors";
 import { readBodyText, type AppEnv } from "../http/middleware";
+import { featureStore } from "../services";
 
 export const admin = new Hono<AppEnv>();
 
@@ -103,7 +104,7 @@ admin.get("/health", async (c) => {
     durable_objects: durableObjects,
     // Producers cannot be probed without sending; a bound queue is reported as configured.
     queue: { status: c.env.EVENTS_QUEUE ? "configured" : "missing" },
-    feature_store: { status: durableObjects.status, implementation: "durable_object", latency_ms: durableObjects.latency_ms },
+    feature_store: { status: durableObjects.status, implementation: featureStore(c.env).name, latency_ms: durableObjects.latency_ms },
     llm_provider: { status: "not_configured", note: "template generator in use until ANTHROPIC_API_KEY is set" },
     snapshot: { status: snapshot.version ? "ok" : "not_loaded", ...snapshot },
   };

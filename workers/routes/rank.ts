@@ -25,7 +25,10 @@ rank.post("/", async (c) => {
     throw new ApiError(503, "catalog_unavailable", "the catalog could not be loaded; try again shortly");
   });
   // Reject an unknown surface before spending the request's one feature-store read on it.
-  if (!snapshot.index.config.surfaces.some((s) => s.id === req.surface_id)) throw unknownSurface(new UnknownSurfaceError(req.surface_id, snapshot.index.config.surfaces.map((s) => s.id)));
+  const surfaces = snapshot.index.config.surfaces.map((s) => s.id);
+  if (!surfaces.includes(req.surface_id)) {
+    throw new ApiError(400, "unknown_surface", new UnknownSurfaceError(req.surface_id, surfaces).message, [{ field: "surface_id", message: `known surfaces: ${surfaces.join(", ")}` }]);
+  }
 
   let profile: ProfileView | null = null;
   let profileStatus: ProfileStatus = "not_used";
@@ -39,19 +42,14 @@ rank.post("/", async (c) => {
       console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), feature_store: err instanceof Error ? err.message : String(err) }));
     }
   }
-  let body: RankResponse;
-  try {
-    body = decideRank(snapshot, req, profile, {
-      now: Date.now(),
-      requestId: c.get("requestId"),
-      policyVersion: c.env.POLICY_VERSION,
-      userAgent: c.req.header("user-agent") ?? null,
-      profileStatus,
-      ownHost: new URL(c.req.url).hostname,
-    });
-  } catch (err) {
-    throw err instanceof UnknownSurfaceError ? unknownSurface(err) : err;
-  }
+  const body: RankResponse = decideRank(snapshot, req, profile, {
+    now: Date.now(),
+    requestId: c.get("requestId"),
+    policyVersion: c.env.POLICY_VERSION,
+    userAgent: c.req.header("user-agent") ?? null,
+    profileStatus,
+    ownHost: new URL(c.req.url).hostname,
+  });
 
   // A bandit on this surface picks the creative from the isolate's posterior snapshot (memory only).
   const bandits = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
@@ -94,7 +92,3 @@ rank.post("/", async (c) => {
   c.header("cache-control", "private, no-store");
   return c.json(body);
 });
-
-function unknownSurface(err: UnknownSurfaceError): ApiError {
-  return new ApiError(400, "unknown_surface", err.message, [{ field: "surface_id", message: `known surfaces: ${err.known.join(", ")}` }]);
-}
