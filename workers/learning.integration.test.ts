@@ -63,21 +63,25 @@ describe("the learning loop", () => {
     let decisionsMade = 0;
     const started = Date.now();
     for (let phase = 0; phase < 10; phase++) {
-      for (let i = 0; i < 250; i++) {
-        const device = i % 2 === 0 ? "mobile" : "desktop";
+      // Visitors arrive 25 at a time, as concurrent requests (their decision logs share a queue message).
+      for (let wave = 0; wave < 250; wave += 25) {
+        const devices = Array.from({ length: 25 }, (_, k) => ((wave + k) % 2 === 0 ? "mobile" : "desktop") as "mobile" | "desktop");
         // A pool of returning visitors per device (segment membership follows the device).
-        const r = await rankOnce(`anon_learn_${device}_${decisionsMade % 150}`, device);
-        decisionsMade++;
-        expect(r.experiment).not.toBeNull();
-        expect(r.experiment!.id).toBe(EXPERIMENT);
-        expect(r.items[0]!.propensity).toBeGreaterThan(0);
-        expect(r.items[0]!.propensity).toBeLessThanOrEqual(1);
-        if (u.next() < RATES[device]![r.experiment!.variant]!) {
-          // Every click is reported twice, as a flaky SDK would.
-          const first = await sendFeedback(r.request_id, r.items[0]!.content_id);
-          const again = await sendFeedback(r.request_id, r.items[0]!.content_id);
-          expect(again.feedback_id).toBe(first.feedback_id);
-          sentClicks.add(r.request_id);
+        const served = await Promise.all(devices.map((device, k) => rankOnce(`anon_learn_${device}_${(decisionsMade + k) % 150}`, device)));
+        decisionsMade += served.length;
+        for (const [k, r] of served.entries()) {
+          const device = devices[k]!;
+          expect(r.experiment).not.toBeNull();
+          expect(r.experiment!.id).toBe(EXPERIMENT);
+          expect(r.items[0]!.propensity).toBeGreaterThan(0);
+          expect(r.items[0]!.propensity).toBeLessThanOrEqual(1);
+          if (u.next() < RATES[device]![r.experiment!.variant]!) {
+            // Every click is reported twice, as a flaky SDK would.
+            const first = await sendFeedback(r.request_id, r.items[0]!.content_id);
+            const again = await sendFeedback(r.request_id, r.items[0]!.content_id);
+            expect(again.feedback_id).toBe(first.feedback_id);
+            sentClicks.add(r.request_id);
+          }
         }
       }
       // Let the consumer catch up and the isolate's snapshot (1 s in tests) pick up the new posteriors.

@@ -38,6 +38,9 @@ export const EventsMessage = z.object({
 });
 export type EventsMessage = z.infer<typeof EventsMessage>;
 
+/** ~0.5 KB each: 100 stay far below the queue's 128 KB message limit. */
+export const MAX_DECISIONS_PER_MESSAGE = 100;
+
 /** One rank decision, logged for joins (feedback), learning (bandit pulls) and off-policy evaluation. */
 export const DecisionMessage = z.object({
   kind: z.literal("decision"),
@@ -58,6 +61,17 @@ export const DecisionMessage = z.object({
 });
 export type DecisionMessage = z.infer<typeof DecisionMessage>;
 
+/**
+ * Decisions of one isolate over a short window, in one queue message: a busy isolate sends one message per
+ * window instead of one per rank call. Entries are validated one by one in the consumer, so one bad entry
+ * does not take its neighbours down with it.
+ */
+export const DecisionsMessage = z.object({
+  kind: z.literal("decisions"),
+  decisions: z.array(z.unknown()).min(1).max(MAX_DECISIONS_PER_MESSAGE),
+});
+export type DecisionsMessage = z.infer<typeof DecisionsMessage>;
+
 export const FeedbackMessage = z.object({
   kind: z.literal("feedback"),
   feedback_id: z.string().max(64),
@@ -71,5 +85,19 @@ export const FeedbackMessage = z.object({
 });
 export type FeedbackMessage = z.infer<typeof FeedbackMessage>;
 
-export const QueueMessage = z.discriminatedUnion("kind", [EventsMessage, DecisionMessage, FeedbackMessage]);
+/** ~0.4 KB each. */
+export const MAX_FEEDBACK_PER_MESSAGE = 100;
+
+/**
+ * Feedback of one isolate over a short window, in one queue message (validated entry by entry). `deferrals`
+ * counts how often its entries were sent back because their decision was not logged yet.
+ */
+export const FeedbackBatchMessage = z.object({
+  kind: z.literal("feedback_batch"),
+  deferrals: z.number().int().min(0).max(20).default(0),
+  feedback: z.array(z.unknown()).min(1).max(MAX_FEEDBACK_PER_MESSAGE),
+});
+export type FeedbackBatchMessage = z.infer<typeof FeedbackBatchMessage>;
+
+export const QueueMessage = z.discriminatedUnion("kind", [EventsMessage, DecisionMessage, DecisionsMessage, FeedbackMessage, FeedbackBatchMessage]);
 export type QueueMessage = z.infer<typeof QueueMessage>;

@@ -61,16 +61,3 @@ export function pullEntry(d: { request_id: string; experiment_id: string | null;
 export function successEntry(decision: LoggedDecision & { bandit_segment: string }): LedgerEntry {
   return { key: `success:${decision.request_id}`, kind: "success", request_id: decision.request_id, experiment_id: decision.experiment_id!, segment_id: decision.bandit_segment, arm: decision.arm! };
 }
-
-/** Sums ledger entries into per (experiment, segment, arm) deltas. */
-export function aggregateLedger(entries: readonly LedgerEntry[]): Map<string, { experiment_id: string; segment: string; arm: string; pulls: number; successes: number }> {
-  const out = new Map<string, { experiment_id: string; segment: string; arm: string; pulls: number; successes: number }>();
-  for (const e of entries) {
-    const k = `${e.experiment_id}\u241f${e.segment_id}\u241f${e.arm}`;
-    const cur = out.get(k) ?? { experiment_id: e.experiment_id, segment: e.segment_id, arm: e.arm, pulls: 0, successes: 0 };
-    if (e.kind === "pull") cur.pulls++;
-    else cur.successes++;
-    out.set(k, cur);
-  }
-  return out;
-}

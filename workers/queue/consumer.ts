@@ -1,30 +1,35 @@
 // The queue consumer: validates each message; logs events (and folds them into profiles), decisions and
-// feedback into D1 in one batch; then flushes the reward ledger to the bandit Durable Objects. Each message is
-// acked or retried on its own; poison messages are stored as rejected with the reason.
-import { and, eq, inArray, isNull } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+// feedback into D1 in one batch; then applies this batch's new reward-ledger rows to the bandit Durable
+// Objects. Each message is acked or retried on its own; poison messages are stored as rejected with the reason.
+//
+// Exactly-once learning: ledger rows (one pull per bandit decision, one success per clicked decision) are
+// inserted with this invocation's batch id and ON CONFLICT DO NOTHING, and the same D1 batch reads back the
+// rows carrying that id: exactly the ones this invocation added, whatever was redelivered or duplicated. Their
+// sums go to each shard under that batch id, which a shard applies once. If the shards cannot be reached, the
+// rows stay pending and the sweeper re-sends the same batch later: nothing accepted is lost or counted twice.
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { QueueMessage, type DecisionMessage, type EventsMessage, type FeedbackMessage } from "../../shared/api/messages";
+import { DecisionMessage, FeedbackMessage, MAX_FEEDBACK_PER_MESSAGE, QueueMessage, type EventsMessage, type FeedbackBatchMessage } from "../../shared/api/messages";
 import { decisions, events, experiments, feedback, rejectedMessages, rewardLedger, segmentAssignments } from "../../shared/db/schema";
 import { viewVisitor } from "../../shared/decision/decide";
 import { shardOf } from "../../shared/experiments/assign";
 import type { RewardType } from "../../shared/experiments/schema";
-import { hash32 } from "../../shared/hash";
-import { aggregateLedger, judgeFeedback, pullEntry, successEntry, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
+import { judgeFeedback, pullEntry, successEntry, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { hashVisitorId } from "../../shared/privacy";
 import { banditShard, type ArmDelta } from "../bandit/shard";
+import { bulkInsert } from "../data/bulk";
 import { getSnapshot } from "../data/snapshot";
 import { featureStore } from "../services";
 
 type Db = ReturnType<typeof drizzle>;
-type Write = BatchItem<"sqlite">;
+type KnownDecision = LoggedDecision & { bandit_segment: string | null };
 
 /** An experiment's metric and shard count never change after creation: cached per isolate. */
 const experimentFacts = new Map<string, { metric: RewardType; shards: number }>();
 
 async function factsFor(db: Db, ids: readonly string[]): Promise<Map<string, { metric: RewardType; shards: number }>> {
-  const missing = ids.filter((id) => !experimentFacts.has(id));
+  const missing = [...new Set(ids)].filter((id) => !experimentFacts.has(id));
   for (let i = 0; i < missing.length; i += IN_CHUNK) {
     const rows = await db.select({ id: experiments.id, metric: experiments.metric, shards: experiments.shards }).from(experiments).where(inArray(experiments.id, missing.slice(i, i + IN_CHUNK)));
     for (const r of rows) experimentFacts.set(r.id, { metric: r.metric as RewardType, shards: r.shards });
@@ -32,30 +37,66 @@ async function factsFor(db: Db, ids: readonly string[]): Promise<Map<string, { m
   return experimentFacts;
 }
 
+/** HMAC per decision is the consumer's main CPU cost after D1; visitors repeat, so hashes are cached. */
+const visitorHashes = new Map<string, string>();
+const VISITOR_HASH_CACHE = 50_000;
+
+async function visitorHash(salt: string, anonId: string): Promise<string> {
+  const cached = visitorHashes.get(anonId);
+  if (cached !== undefined) return cached;
+  const hash = await hashVisitorId(salt, anonId);
+  if (visitorHashes.size >= VISITOR_HASH_CACHE) visitorHashes.clear();
+  visitorHashes.set(anonId, hash);
+  return hash;
+}
+
 /** Feedback may overtake its decision in the queue: wait this many deliveries before calling it unknown. */
 const UNKNOWN_DECISION_ATTEMPTS = 4;
 /** D1 caps bound parameters per statement; IN lists stay under it. */
 const IN_CHUNK = 90;
+/** Ledger rows pending this long were not applied by the invocation that wrote them: the sweeper takes them. */
+export const SWEEP_AFTER_MS = 60_000;
+let lastSweep = 0;
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
   const db = drizzle(env.DB);
   const store = featureStore(env);
   const now = new Date();
-  const writes: Write[] = [];
+  const nowIso = now.toISOString();
+  const writes: D1PreparedStatement[] = [];
+  const rejected: (typeof rejectedMessages.$inferInsert)[] = [];
   const settled: Message<unknown>[] = [];
   const retry = (msg: Message<unknown>) => msg.retry({ delaySeconds: Math.min(60, 2 ** msg.attempts) });
+  const reject = (reason: string, body: unknown) => rejected.push(rejectRow(batch.queue, reason, body, nowIso));
 
-  const decisionMsgs: { msg: Message<unknown>; body: DecisionMessage }[] = [];
-  const feedbackMsgs: { msg: Message<unknown>; body: FeedbackMessage }[] = [];
+  const logged: DecisionMessage[] = [];
+  // Single feedback messages wait for their decision by redelivery (deferrals null); entries of feedback
+  // batches are sent back on their own, so the rest of their batch is processed once.
+  const feedbackMsgs: { msg: Message<unknown>; body: FeedbackMessage; deferrals: number | null }[] = [];
   for (const msg of batch.messages) {
     const parsed = QueueMessage.safeParse(msg.body);
     if (!parsed.success) {
-      writes.push(rejectRow(db, batch.queue, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), msg.body, now));
+      reject(zodReason(parsed.error), msg.body);
       settled.push(msg);
     } else if (parsed.data.kind === "decision") {
-      decisionMsgs.push({ msg, body: parsed.data });
+      logged.push(parsed.data);
+      settled.push(msg);
+    } else if (parsed.data.kind === "decisions") {
+      for (const entry of parsed.data.decisions) {
+        const d = DecisionMessage.safeParse(entry);
+        if (d.success) logged.push(d.data);
+        else reject(zodReason(d.error), entry);
+      }
+      settled.push(msg);
     } else if (parsed.data.kind === "feedback") {
-      feedbackMsgs.push({ msg, body: parsed.data });
+      feedbackMsgs.push({ msg, body: parsed.data, deferrals: null });
+    } else if (parsed.data.kind === "feedback_batch") {
+      for (const entry of parsed.data.feedback) {
+        const f = FeedbackMessage.safeParse(entry);
+        if (f.success) feedbackMsgs.push({ msg, body: f.data, deferrals: parsed.data.deferrals });
+        else reject(zodReason(f.error), entry);
+      }
+      settled.push(msg);
     } else {
       try {
         writes.push(...(await processEvents(db, env, ctx, store, parsed.data, now)));
@@ -69,35 +110,32 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   }
 
   // Decisions: the log row, and one pull in the reward ledger for each bandit decision.
-  const known = new Map<string, LoggedDecision & { bandit_segment: string | null }>();
-  for (const { msg, body } of decisionMsgs) {
-    const visitorHash = body.anon_id ? await hashVisitorId(env.VISITOR_ID_SALT, body.anon_id) : "none";
-    writes.push(
-      db
-        .insert(decisions)
-        .values({
-          requestId: body.request_id,
-          visitorHash,
-          surfaceId: body.surface_id,
-          segmentId: body.segment_id,
-          experimentId: body.experiment_id,
-          banditSegment: body.bandit_segment,
-          arm: body.arm,
-          propensity: body.propensity,
-          holdout: body.holdout,
-          items: body.items,
-          policyVersion: body.policy_version,
-          decidedAt: body.decided_at,
-        })
-        .onConflictDoNothing(),
-    );
-    const pull = pullEntry(body);
-    if (pull) writes.push(ledgerInsert(db, pull, now));
-    known.set(body.request_id, { ...body, metric: null });
-    settled.push(msg);
+  const known = new Map<string, KnownDecision>();
+  const decisionRows: (typeof decisions.$inferInsert)[] = [];
+  const ledger: LedgerEntry[] = [];
+  for (const d of logged) {
+    decisionRows.push({
+      requestId: d.request_id,
+      visitorHash: d.anon_id ? await visitorHash(env.VISITOR_ID_SALT, d.anon_id) : "none",
+      surfaceId: d.surface_id,
+      segmentId: d.segment_id,
+      experimentId: d.experiment_id,
+      banditSegment: d.bandit_segment,
+      arm: d.arm,
+      propensity: d.propensity,
+      holdout: d.holdout,
+      items: d.items,
+      policyVersion: d.policy_version,
+      decidedAt: d.decided_at,
+    });
+    const pull = pullEntry(d);
+    if (pull) ledger.push(pull);
+    known.set(d.request_id, { ...d, metric: null });
   }
 
   // Feedback: join each to its decision (this batch's or D1's), judge it, record it, and count successes.
+  const feedbackRows: (typeof feedback.$inferInsert)[] = [];
+  const deferred = new Map<number, FeedbackMessage[]>();
   if (feedbackMsgs.length > 0) {
     try {
       await joinDecisions(db, known, feedbackMsgs.map((f) => f.body.request_id));
@@ -106,74 +144,114 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       for (const m of [...settled, ...feedbackMsgs.map((f) => f.msg)]) retry(m);
       return;
     }
-    for (const { msg, body } of feedbackMsgs) {
+    for (const { msg, body, deferrals } of feedbackMsgs) {
       const decision = known.get(body.request_id);
-      if (!decision && msg.attempts < UNKNOWN_DECISION_ATTEMPTS) {
-        retry(msg); // its decision may still be on its way
+      // Its decision may still be on its way: look again later, a few times, before calling it unknown.
+      if (!decision && deferrals === null && msg.attempts < UNKNOWN_DECISION_ATTEMPTS) {
+        retry(msg);
+        continue;
+      }
+      if (!decision && deferrals !== null && deferrals + 1 < UNKNOWN_DECISION_ATTEMPTS) {
+        const group = deferred.get(deferrals + 1) ?? [];
+        group.push(body);
+        deferred.set(deferrals + 1, group);
         continue;
       }
       const verdict = decision ? judgeFeedback(decision, body) : ({ status: "rejected", reason: `unknown request_id ${body.request_id}` } as const);
-      writes.push(
-        db
-          .insert(feedback)
-          .values({
-            id: body.feedback_id,
-            dedupeKey: `${body.request_id}|${body.item_id}|${body.reward_type}`,
-            requestId: body.request_id,
-            itemId: body.item_id,
-            rewardType: body.reward_type,
-            value: body.value,
-            occurredAt: body.occurred_at,
-            receivedAt: body.received_at,
-            status: verdict.status,
-            reason: verdict.status === "rejected" ? verdict.reason : null,
-            experimentId: decision?.experiment_id ?? null,
-            segmentId: decision?.bandit_segment ?? null,
-            arm: decision?.arm ?? null,
-            context: body.context,
-          })
-          .onConflictDoNothing(),
-      );
-      if (verdict.status === "applied" && decision?.bandit_segment) writes.push(ledgerInsert(db, successEntry({ ...decision, bandit_segment: decision.bandit_segment }), now));
-      settled.push(msg);
+      feedbackRows.push({
+        id: body.feedback_id,
+        dedupeKey: `${body.request_id}|${body.item_id}|${body.reward_type}`,
+        requestId: body.request_id,
+        itemId: body.item_id,
+        rewardType: body.reward_type,
+        value: body.value,
+        occurredAt: body.occurred_at,
+        receivedAt: body.received_at,
+        status: verdict.status,
+        reason: verdict.status === "rejected" ? verdict.reason : null,
+        experimentId: decision?.experiment_id ?? null,
+        segmentId: decision?.bandit_segment ?? null,
+        arm: decision?.arm ?? null,
+        context: body.context,
+      });
+      if (verdict.status === "applied" && decision?.bandit_segment) ledger.push(successEntry({ ...decision, bandit_segment: decision.bandit_segment }));
+      if (deferrals === null) settled.push(msg);
     }
   }
 
+  // One D1 batch (a transaction): every row, then the ledger rows this invocation added, summed per arm.
+  const batchId = `lb_${crypto.randomUUID()}`;
+  writes.push(...bulkInsert(env.DB, decisions, decisionRows), ...bulkInsert(env.DB, feedback, feedbackRows), ...bulkInsert(env.DB, rejectedMessages, rejected));
+  writes.push(...bulkInsert(env.DB, rewardLedger, ledger.map((e) => ({ key: e.key, kind: e.kind, requestId: e.request_id, experimentId: e.experiment_id, segmentId: e.segment_id, arm: e.arm, batchId, createdAt: nowIso }))));
+  const sumsAt = ledger.length > 0 ? writes.push(env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)) - 1 : -1;
+  let sums: LedgerSum[] = [];
   if (writes.length > 0) {
     try {
-      await db.batch(writes as [Write, ...Write[]]);
+      const results = await env.DB.batch(writes);
+      if (sumsAt >= 0) sums = (results[sumsAt]!.results ?? []) as LedgerSum[];
     } catch (err) {
       warn(batch.queue, `d1 batch failed: ${err instanceof Error ? err.message : String(err)}`);
       for (const msg of settled) retry(msg);
       return;
     }
   }
-  // Everything accepted is now durable in D1 (the ledger is the outbox), so the messages can go.
-  for (const msg of settled) msg.ack();
+  // Deferred feedback goes back on the queue before its source message is acked (a failure redelivers the
+  // source; everything it wrote is idempotent).
   try {
-    await flushLedger(env, db);
+    for (const [d, group] of deferred) {
+      for (let i = 0; i < group.length; i += MAX_FEEDBACK_PER_MESSAGE) {
+        const message: FeedbackBatchMessage = { kind: "feedback_batch", deferrals: d, feedback: group.slice(i, i + MAX_FEEDBACK_PER_MESSAGE) };
+        await env.EVENTS_QUEUE.send(message, { contentType: "json", delaySeconds: 2 ** d });
+      }
+    }
   } catch (err) {
-    // Unapplied ledger rows stay pending and the next flush picks them up: nothing is lost.
-    warn(batch.queue, `ledger flush deferred: ${err instanceof Error ? err.message : String(err)}`);
+    warn(batch.queue, `deferring feedback failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const msg of settled) retry(msg);
+    return;
+  }
+  // Everything accepted is now durable in D1 (the ledger is the outbox) or back on the queue: the messages can go.
+  for (const msg of settled) msg.ack();
+
+  try {
+    if (sums.length > 0) await applyLedgerBatch(env, db, batchId, sums);
+  } catch (err) {
+    // The rows stay pending under their batch id; the sweeper re-sends exactly this batch.
+    warn(batch.queue, `ledger batch ${batchId} deferred: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (Date.now() - lastSweep >= SWEEP_AFTER_MS) {
+    lastSweep = Date.now();
+    try {
+      await sweepLedger(env, db);
+    } catch (err) {
+      warn(batch.queue, `ledger sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
+
+interface LedgerSum {
+  experiment_id: string;
+  segment_id: string;
+  arm: string;
+  pulls: number;
+  successes: number;
+}
+
+const LEDGER_SUMS_SQL = `SELECT experiment_id, segment_id, arm, sum(kind = 'pull') AS pulls, sum(kind = 'success') AS successes
+  FROM reward_ledger WHERE batch_id = ? GROUP BY experiment_id, segment_id, arm`;
 
 function warn(queue: string, error: string) {
   console.warn(JSON.stringify({ level: "warn", queue, error }));
 }
 
-function ledgerInsert(db: Db, e: LedgerEntry, now: Date): Write {
-  return db
-    .insert(rewardLedger)
-    .values({ key: e.key, kind: e.kind, requestId: e.request_id, experimentId: e.experiment_id, segmentId: e.segment_id, arm: e.arm, createdAt: now.toISOString() })
-    .onConflictDoNothing();
+function zodReason(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`).join("; ");
 }
 
-/** Adds the decisions (and their experiments' metrics) that feedback in this batch refers to. */
-async function joinDecisions(db: Db, known: Map<string, LoggedDecision & { bandit_segment: string | null }>, requestIds: string[]): Promise<void> {
+/** Adds the decisions (and their experiments' metrics) that feedback in this batch refers to: one query. */
+async function joinDecisions(db: Db, known: Map<string, KnownDecision>, requestIds: string[]): Promise<void> {
   const missing = [...new Set(requestIds)].filter((id) => !known.has(id));
-  for (let i = 0; i < missing.length; i += IN_CHUNK) {
-    const rows = await db.select().from(decisions).where(inArray(decisions.requestId, missing.slice(i, i + IN_CHUNK)));
+  if (missing.length > 0) {
+    const rows = await db.select().from(decisions).where(sql`${decisions.requestId} IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`);
     for (const r of rows) {
       known.set(r.requestId, {
         request_id: r.requestId,
@@ -188,88 +266,100 @@ async function joinDecisions(db: Db, known: Map<string, LoggedDecision & { bandi
       });
     }
   }
-  const experimentIds = [...new Set([...known.values()].map((d) => d.experiment_id).filter((id): id is string => id !== null))];
+  const experimentIds = [...known.values()].map((d) => d.experiment_id).filter((id): id is string => id !== null);
   if (experimentIds.length === 0) return;
   const facts = await factsFor(db, experimentIds);
   for (const d of known.values()) if (d.experiment_id) d.metric = facts.get(d.experiment_id)?.metric ?? null;
 }
 
-/**
- * Sends pending ledger rows to the bandit shards. Rows are claimed under a batch id derived from their keys;
- * a claimed batch is immutable, so after a crash it is re-sent identically and each shard applies it once.
- */
-export async function flushLedger(env: Env, db: Db, limit = 2000): Promise<{ batches: number; rows: number }> {
-  const pending = await db.select().from(rewardLedger).where(eq(rewardLedger.applied, false)).orderBy(rewardLedger.createdAt).limit(limit);
-  if (pending.length === 0) return { batches: 0, rows: 0 };
-  const batchIds = new Set(pending.filter((r) => r.batchId !== null).map((r) => r.batchId!));
-  const unclaimed = pending.filter((r) => r.batchId === null).map((r) => r.key).sort();
-  if (unclaimed.length > 0) {
-    const fresh = `lb_${hash32(`a:${unclaimed.join(",")}`).toString(16)}${hash32(`b:${unclaimed.join(",")}`).toString(16)}_${unclaimed.length}`;
-    const claims: Write[] = [];
-    for (let i = 0; i < unclaimed.length; i += IN_CHUNK) {
-      claims.push(db.update(rewardLedger).set({ batchId: fresh }).where(and(isNull(rewardLedger.batchId), eq(rewardLedger.applied, false), inArray(rewardLedger.key, unclaimed.slice(i, i + IN_CHUNK)))));
-    }
-    await db.batch(claims as [Write, ...Write[]]);
-    batchIds.add(fresh);
+/** Sends one ledger batch's sums to the shards (one RPC per shard), then marks its rows applied. */
+async function applyLedgerBatch(env: Env, db: Db, batchId: string, sums: readonly LedgerSum[]): Promise<void> {
+  const facts = await factsFor(db, sums.map((s) => s.experiment_id));
+  const perShard = new Map<string, { experimentId: string; shard: number; deltas: ArmDelta[] }>();
+  for (const s of sums) {
+    const shard = shardOf(s.segment_id, facts.get(s.experiment_id)?.shards ?? 1);
+    const key = `${s.experiment_id}#${shard}`;
+    const entry = perShard.get(key) ?? { experimentId: s.experiment_id, shard, deltas: [] };
+    entry.deltas.push({ segment: s.segment_id, arm: s.arm, pulls: s.pulls, successes: s.successes });
+    perShard.set(key, entry);
   }
-
-  let rows = 0;
-  for (const batchId of batchIds) {
-    const members = await db.select().from(rewardLedger).where(eq(rewardLedger.batchId, batchId));
-    if (members.length === 0 || members.every((m) => m.applied)) continue;
-    const deltas = aggregateLedger(members.map((m) => ({ key: m.key, kind: m.kind, request_id: m.requestId, experiment_id: m.experimentId, segment_id: m.segmentId, arm: m.arm })));
-    // One RPC per shard per batch.
-    const perShard = new Map<string, { experimentId: string; shard: number; deltas: ArmDelta[] }>();
-    const facts = await factsFor(db, [...new Set([...deltas.values()].map((d) => d.experiment_id))]);
-    for (const d of deltas.values()) {
-      const shard = shardOf(d.segment, facts.get(d.experiment_id)?.shards ?? 1);
-      const key = `${d.experiment_id}#${shard}`;
-      const entry = perShard.get(key) ?? { experimentId: d.experiment_id, shard, deltas: [] };
-      entry.deltas.push({ segment: d.segment, arm: d.arm, pulls: d.pulls, successes: d.successes });
-      perShard.set(key, entry);
-    }
-    await Promise.all([...perShard.values()].map((s) => banditShard(env.BANDIT_SHARDS, s.experimentId, s.shard).applyBatch(batchId, s.deltas)));
-    await db.update(rewardLedger).set({ applied: true }).where(eq(rewardLedger.batchId, batchId));
-    rows += members.length;
-  }
-  return { batches: batchIds.size, rows };
+  await Promise.all([...perShard.values()].map((s) => banditShard(env.BANDIT_SHARDS, s.experimentId, s.shard).applyBatch(batchId, s.deltas)));
+  await db.update(rewardLedger).set({ applied: true }).where(eq(rewardLedger.batchId, batchId));
 }
 
-function rejectRow(db: Db, queue: string, reason: string, body: unknown, now: Date): Write {
+/**
+ * Re-sends ledger batches left pending for at least `minAgeMs` (their invocation could not reach a shard, or
+ * died after committing). A batch's rows never change once written, so a re-sent batch carries the same sums
+ * under the same id and each shard applies it at most once. Rows without a batch id (older consumers) are
+ * claimed under a fresh id first, in one UPDATE, so two sweepers cannot split or double them.
+ */
+export async function sweepLedger(env: Env, db: Db, minAgeMs = SWEEP_AFTER_MS, maxBatches = 50): Promise<{ batches: number; rows: number }> {
+  const cutoff = new Date(Date.now() - minAgeMs).toISOString();
+  const [, pending] = await db.batch([
+    db.update(rewardLedger).set({ batchId: `lb_${crypto.randomUUID()}` }).where(and(eq(rewardLedger.applied, false), isNull(rewardLedger.batchId), lt(rewardLedger.createdAt, cutoff))),
+    db
+      .select({
+        batchId: rewardLedger.batchId,
+        experiment_id: rewardLedger.experimentId,
+        segment_id: rewardLedger.segmentId,
+        arm: rewardLedger.arm,
+        pulls: sql<number>`sum(${rewardLedger.kind} = 'pull')`,
+        successes: sql<number>`sum(${rewardLedger.kind} = 'success')`,
+      })
+      .from(rewardLedger)
+      .where(
+        and(
+          eq(rewardLedger.applied, false),
+          sql`${rewardLedger.batchId} IN (SELECT DISTINCT batch_id FROM reward_ledger WHERE applied = 0 AND batch_id IS NOT NULL AND created_at <= ${cutoff} LIMIT ${maxBatches})`,
+        ),
+      )
+      .groupBy(rewardLedger.batchId, rewardLedger.experimentId, rewardLedger.segmentId, rewardLedger.arm),
+  ]);
+  const byBatch = new Map<string, LedgerSum[]>();
+  for (const p of pending) {
+    const list = byBatch.get(p.batchId!) ?? [];
+    list.push({ experiment_id: p.experiment_id, segment_id: p.segment_id, arm: p.arm, pulls: Number(p.pulls), successes: Number(p.successes) });
+    byBatch.set(p.batchId!, list);
+  }
+  let rows = 0;
+  for (const [batchId, sums] of byBatch) {
+    await applyLedgerBatch(env, db, batchId, sums);
+    rows += sums.reduce((n, s) => n + s.pulls + s.successes, 0);
+  }
+  return { batches: byBatch.size, rows };
+}
+
+function rejectRow(queue: string, reason: string, body: unknown, nowIso: string): typeof rejectedMessages.$inferInsert {
   let text: string;
   try {
     text = JSON.stringify(body) ?? "undefined";
   } catch {
     text = String(body);
   }
-  return db.insert(rejectedMessages).values({ queue, reason: reason.slice(0, 1000), body: text.slice(0, 10_000), rejectedAt: now.toISOString() });
+  return { queue, reason: reason.slice(0, 1000), body: text.slice(0, 10_000), rejectedAt: nowIso };
 }
 
-async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<Write[]> {
-  const visitorHash = await hashVisitorId(env.VISITOR_ID_SALT, msg.anon_id);
-  const writes: Write[] = msg.events.map((e) =>
-    db
-      .insert(events)
-      .values({
-        id: `${visitorHash}:${e.id}`,
-        visitorHash,
-        sessionId: msg.session_id,
-        type: e.type,
-        ts: new Date(e.ts).toISOString(),
-        url: e.url,
-        pageType: e.page_type,
-        category: e.category,
-        productId: e.product_id,
-        query: e.query,
-        value: e.value,
-        referrerClass: e.entry?.referrer_class ?? null,
-        utmSource: e.entry?.utm_source ?? null,
-        utmMedium: e.entry?.utm_medium ?? null,
-        utmCampaign: e.entry?.utm_campaign ?? null,
-        receivedAt: msg.received_at,
-      })
-      .onConflictDoNothing(),
-  );
+async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<D1PreparedStatement[]> {
+  const hash = await visitorHash(env.VISITOR_ID_SALT, msg.anon_id);
+  const rows: (typeof events.$inferInsert)[] = msg.events.map((e) => ({
+    id: `${hash}:${e.id}`,
+    visitorHash: hash,
+    sessionId: msg.session_id,
+    type: e.type,
+    ts: new Date(e.ts).toISOString(),
+    url: e.url,
+    pageType: e.page_type,
+    category: e.category,
+    productId: e.product_id,
+    query: e.query,
+    value: e.value,
+    referrerClass: e.entry?.referrer_class ?? null,
+    utmSource: e.entry?.utm_source ?? null,
+    utmMedium: e.entry?.utm_medium ?? null,
+    utmCampaign: e.entry?.utm_campaign ?? null,
+    receivedAt: msg.received_at,
+  }));
+  const writes = bulkInsert(env.DB, events, rows);
   if (!msg.personalization) return writes;
 
   // The request path usually applied these already; applying again is a no-op, and covers the case where it could not.
@@ -277,7 +367,7 @@ async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: Fea
   const snapshot = await getSnapshot(env, ctx);
   const view = viewVisitor(snapshot, { anonId: msg.anon_id, device: msg.device, referrer: undefined, utm: undefined, pageType: null, stated: undefined }, profile, now.getTime());
   const row = {
-    visitorHash,
+    visitorHash: hash,
     segmentId: view.segment.id,
     persona: view.segment.persona,
     confidence: view.segment.confidence,
@@ -287,6 +377,7 @@ async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: Fea
     assignedAt: now.toISOString(),
   };
   const { visitorHash: _key, ...update } = row;
-  writes.push(db.insert(segmentAssignments).values(row).onConflictDoUpdate({ target: segmentAssignments.visitorHash, set: update }));
+  const upsert = db.insert(segmentAssignments).values(row).onConflictDoUpdate({ target: segmentAssignments.visitorHash, set: update }).toSQL();
+  writes.push(env.DB.prepare(upsert.sql).bind(...upsert.params));
   return writes;
 }

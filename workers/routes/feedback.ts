@@ -1,13 +1,28 @@
 // POST /v1/feedback: validate and enqueue (202). The consumer joins it to the decision, rejects feedback for
 // unknown, expired or unserved items (kept and visible), and applies the rest to the bandit exactly once.
 import { Hono } from "hono";
-import type { FeedbackMessage } from "../../shared/api/messages";
+import { MAX_FEEDBACK_PER_MESSAGE, type FeedbackBatchMessage, type FeedbackMessage } from "../../shared/api/messages";
 import { FeedbackRequest } from "../../shared/api/schemas";
 import { hash32 } from "../../shared/hash";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
+import { ANSWER_BACKOFF_MS } from "../queue/send";
+import { QueueWindow } from "../queue/window";
 
 export const feedbackRouter = new Hono<AppEnv>();
+
+/**
+ * Feedback is answered 202 only once it is on the queue; concurrent feedback in one isolate shares a message
+ * (10 ms window: small next to a browser round trip), so the queue sees one message per window, not per reward.
+ */
+const feedbackWindow = new QueueWindow<FeedbackMessage>(
+  10,
+  MAX_FEEDBACK_PER_MESSAGE,
+  ANSWER_BACKOFF_MS,
+  (feedback): FeedbackBatchMessage => ({ kind: "feedback_batch", deferrals: 0, feedback }),
+  // Each sender gets its 503 and retries: nothing was accepted, so nothing is lost.
+  (lost, err) => console.warn(JSON.stringify({ level: "warn", feedback_not_queued: lost.length, error: err instanceof Error ? err.message : String(err) })),
+);
 
 /** Rewards stamped further ahead than this are clock errors. */
 const MAX_FUTURE_MS = 5 * 60_000;
@@ -35,7 +50,7 @@ feedbackRouter.post("/", async (c) => {
     context: req.context ?? null,
   };
   try {
-    await c.env.EVENTS_QUEUE.send(message, { contentType: "json" });
+    await feedbackWindow.add(c.env.EVENTS_QUEUE, c.executionCtx, message, true);
   } catch {
     throw new ApiError(503, "queue_unavailable", "feedback could not be queued; nothing was stored, retry later", undefined, { "retry-after": "5" });
   }

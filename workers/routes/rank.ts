@@ -12,7 +12,7 @@ import type { RankResponse } from "../../shared/api/schemas";
 import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
 import { getBanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
-import { sendWithRetry } from "../queue/send";
+import { logDecision } from "../queue/decision-log";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
 import { featureStore } from "../services";
@@ -82,13 +82,9 @@ rank.post("/", async (c) => {
     policy_version: body.policy_version,
     decided_at: new Date().toISOString(),
   };
-  // The log leaves through the queue after the answer, retried with backoff; only a queue down for seconds
-  // costs a log row (reported), never the answer.
-  c.executionCtx.waitUntil(
-    sendWithRetry(c.env.EVENTS_QUEUE, decision, (err) =>
-      console.error(JSON.stringify({ level: "error", request_id: body.request_id, decision_log: err instanceof Error ? err.message : String(err) })),
-    ),
-  );
+  // The log leaves through the queue after the answer (batched per isolate window, retried with backoff):
+  // only a queue down for seconds costs log rows (reported), never the answer.
+  logDecision(c.env.EVENTS_QUEUE, c.executionCtx, decision);
   c.header("cache-control", "private, no-store");
   return c.json(body);
 });

@@ -1,0 +1,30 @@
+// Many rows, one statement: rows travel as one JSON parameter and SQLite unpacks them with json_each. D1 caps a
+// statement at 100 bound parameters, so row-per-statement inserts cost a statement (and its parse) per row;
+// this costs one per table per batch, which is what lets the queue consumer keep up with feedback bursts.
+import { getTableColumns, getTableName } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+
+/** Rows per statement: keeps the JSON parameter well under D1's 2 MB value limit for our row sizes. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * `INSERT ... SELECT ... FROM json_each(?) ... ON CONFLICT DO NOTHING` statements for `rows` (drizzle insert
+ * shapes; columns no row sets take their defaults). JSON-mode columns
+ * (arrays, objects) are stored as their JSON text, as drizzle would. Only uniqueness conflicts are ignored:
+ * a NOT NULL violation still fails the batch.
+ */
+export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows: readonly T["$inferInsert"][]): D1PreparedStatement[] {
+  if (rows.length === 0) return [];
+  const columns: Record<string, { name: string }> = getTableColumns(table);
+  const defined = new Set<string>();
+  for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) defined.add(k);
+  const keys = [...defined].filter((k) => columns[k] !== undefined);
+  const names = keys.map((k) => `"${columns[k]!.name}"`).join(", ");
+  const values = keys.map((k) => `json_extract(value, '$.${k}')`).join(", ");
+  const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+  const out: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    out.push(d1.prepare(text).bind(JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT))));
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+// Batched queue messages (decision windows, feedback windows) and the reward-ledger sweeper, on the real
+// consumer with real D1, the real queue and real BanditShard objects.
+import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { describe, expect, it } from "vitest";
+import type { DecisionMessage, DecisionsMessage, FeedbackBatchMessage, FeedbackMessage } from "../../shared/api/messages";
+import { banditShard } from "../bandit/shard";
+import { feedbackId } from "../routes/feedback";
+import { waitFor } from "../test/helpers";
+import { handleQueue, sweepLedger } from "./consumer";
+
+let seq = 0;
+const requestId = () => `req_${(0xb000000 + seq++).toString(16).padStart(32, "0")}`;
+
+async function createExperiment(id: string): Promise<void> {
+  const now = new Date().toISOString();
+  await env.DB.prepare("INSERT INTO experiments (id, surface_id, variants, allocation, metric, shards, created_at, updated_at) VALUES (?, 'homepage.hero', '[]', 'bandit', 'click', 1, ?, ?)").bind(id, now, now).run();
+}
+
+function decision(experimentId: string, arm: string): DecisionMessage {
+  return {
+    kind: "decision", request_id: requestId(), anon_id: "anon_batch", surface_id: "homepage.hero", segment_id: "seg_a", experiment_id: experimentId,
+    bandit_segment: "seg_a", arm, propensity: 0.5, holdout: false, items: ["p1", "p2"], policy_version: "test", decided_at: new Date().toISOString(),
+  };
+}
+
+function click(requestIdValue: string, item = "p1"): FeedbackMessage {
+  const now = new Date().toISOString();
+  return { kind: "feedback", feedback_id: feedbackId(requestIdValue, item, "click"), request_id: requestIdValue, item_id: item, reward_type: "click", value: 1, occurred_at: now, received_at: now, context: null };
+}
+
+async function deliver(...bodies: unknown[]): Promise<void> {
+  const batch = createMessageBatch("aura-feedback", bodies.map((body, i) => ({ id: `m_${seq}_${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await handleQueue(batch, env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function counts(experimentId: string): Promise<Record<string, { pulls: number; successes: number }>> {
+  const out: Record<string, { pulls: number; successes: number }> = {};
+  for (const r of await banditShard(env.BANDIT_SHARDS, experimentId, 0).snapshot()) out[`${r.segment}/${r.arm}`] = { pulls: r.pulls, successes: r.successes };
+  return out;
+}
+
+describe("batched queue messages", () => {
+  it("logs every valid entry of a decisions message and rejects a malformed one on its own", async () => {
+    await createExperiment("exp_batch_dec");
+    const good = [decision("exp_batch_dec", "a"), decision("exp_batch_dec", "b"), decision("exp_batch_dec", "a")];
+    const message: DecisionsMessage = { kind: "decisions", decisions: [good[0], { ...good[1], propensity: 7 }, good[2]] };
+    await deliver(message);
+    const logged = await env.DB.prepare("SELECT request_id FROM decisions WHERE experiment_id = 'exp_batch_dec' ORDER BY request_id").all<{ request_id: string }>();
+    expect(logged.results.map((r) => r.request_id)).toEqual([good[0]!.request_id, good[2]!.request_id]);
+    const rejected = await env.DB.prepare("SELECT reason, body FROM rejected_messages WHERE body LIKE ?").bind(`%${good[1]!.request_id}%`).first<{ reason: string; body: string }>();
+    expect(rejected!.reason).toContain("propensity");
+    expect(await counts("exp_batch_dec")).toEqual({ "seg_a/a": { pulls: 2, successes: 0 } });
+    // The same message again (a redelivery) changes nothing.
+    await deliver(message);
+    expect(await counts("exp_batch_dec")).toEqual({ "seg_a/a": { pulls: 2, successes: 0 } });
+  });
+
+  it("applies a feedback batch once, rejects its malformed entry, and sends feedback that overtook its decision back until the decision lands", { timeout: 30_000 }, async () => {
+    await createExperiment("exp_batch_fb");
+    const logged = decision("exp_batch_fb", "a");
+    const late = decision("exp_batch_fb", "b"); // its feedback arrives before it
+    await deliver(logged);
+    const fb: FeedbackBatchMessage = { kind: "feedback_batch", deferrals: 0, feedback: [click(logged.request_id), click(logged.request_id, "p2"), { ...click(logged.request_id), value: "x" }, click(late.request_id)] };
+    await deliver(fb, fb);
+    expect(await counts("exp_batch_fb")).toEqual({ "seg_a/a": { pulls: 1, successes: 1 } });
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM rejected_messages WHERE reason LIKE 'value%'").first<{ n: number }>())!.n).toBeGreaterThanOrEqual(1);
+    // The late decision arrives; the deferred feedback comes back through the real queue (2 s later) and applies.
+    await deliver({ kind: "decisions", decisions: [late] } satisfies DecisionsMessage);
+    const applied = await waitFor(async () => {
+      const c = await counts("exp_batch_fb");
+      return c["seg_a/b"]?.successes === 1 ? c : null;
+    }, 20_000);
+    expect(applied).toEqual({ "seg_a/a": { pulls: 1, successes: 1 }, "seg_a/b": { pulls: 1, successes: 1 } });
+    const rows = await env.DB.prepare("SELECT status, count(*) AS n FROM feedback WHERE experiment_id = 'exp_batch_fb' GROUP BY status ORDER BY status").all<{ status: string; n: number }>();
+    expect(rows.results).toEqual([{ status: "applied", n: 3 }]);
+  });
+});
+
+describe("reward-ledger sweeper", () => {
+  it("re-sends a pending batch exactly once, claims rows without a batch id, and leaves young rows to their consumer", async () => {
+    await createExperiment("exp_sweep");
+    const old = new Date(Date.now() - 5 * 60_000).toISOString();
+    const young = new Date().toISOString();
+    const row = (key: string, kind: "pull" | "success", arm: string, batchId: string | null, createdAt: string) =>
+      env.DB.prepare("INSERT INTO reward_ledger (key, kind, request_id, experiment_id, segment_id, arm, batch_id, applied, created_at) VALUES (?, ?, ?, 'exp_sweep', 'seg_s', ?, ?, 0, ?)").bind(key, kind, key, arm, batchId, createdAt);
+    await env.DB.batch([
+      // A batch whose consumer committed but could not reach the shard.
+      row("pull:s1", "pull", "a", "lb_stranded", old),
+      row("pull:s2", "pull", "a", "lb_stranded", old),
+      row("success:s1", "success", "a", "lb_stranded", old),
+      // Rows an older consumer wrote without a batch id.
+      row("pull:s3", "pull", "b", null, old),
+      // A batch still in its consumer's hands.
+      row("pull:s4", "pull", "b", "lb_in_flight", young),
+    ]);
+    const db = drizzle(env.DB);
+    expect(await sweepLedger(env, db)).toEqual({ batches: 2, rows: 4 });
+    expect(await counts("exp_sweep")).toEqual({ "seg_s/a": { pulls: 2, successes: 1 }, "seg_s/b": { pulls: 1, successes: 0 } });
+    expect(await sweepLedger(env, db)).toEqual({ batches: 0, rows: 0 });
+    // The shard remembers the batch: a second delivery of it (a sweeper racing the consumer) is refused.
+    expect(await banditShard(env.BANDIT_SHARDS, "exp_sweep", 0).applyBatch("lb_stranded", [{ segment: "seg_s", arm: "a", pulls: 2, successes: 1 }])).toEqual({ applied: false });
+    const pending = await env.DB.prepare("SELECT key FROM reward_ledger WHERE experiment_id = 'exp_sweep' AND applied = 0").all<{ key: string }>();
+    expect(pending.results.map((r) => r.key)).toEqual(["pull:s4"]);
+  });
+});
