@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit]`
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments]`
 // One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
 // (optionally) the same load under `wrangler dev`, then the bandit section (bench/bandit/README.md). Writes
 // bench/results/<UTC timestamp>.json, latest.json and latest.md, and prints the markdown table. See bench/README.md.
@@ -7,6 +7,7 @@ import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
+import { renderReportMarkdown, runReportBench, type ReportBenchSection } from "./experiments/report";
 import { runHttp } from "./http";
 import { runMicro } from "./micro";
 import { renderMarkdown, type Results } from "./report";
@@ -15,17 +16,17 @@ import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
 const args = new Set(process.argv.slice(2));
-const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http", "bandit"];
+const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http", "bandit", "experiments"];
 for (const a of args) {
   if (!known.includes(a)) {
-    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http|bandit]`);
+    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http|bandit|experiments]`);
     process.exit(2);
   }
 }
 const quick = args.has("--quick");
-const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : args.has("bandit") ? "bandit" : null) : null;
+const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : args.has("bandit") ? "bandit" : args.has("experiments") ? "experiments" : null) : null;
 // wrangler dev costs ~30 s: on by default for full runs, off for --quick unless asked for.
-const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro" && only !== "bandit";
+const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro" && only !== "bandit" && only !== "experiments";
 
 const log = (line: string) => console.log(line);
 const started = Date.now();
@@ -131,11 +132,11 @@ async function main() {
     log(`  warning: other processes are using ${background}% of a core; on a 2-core machine that skews every figure (see "other CPU")`);
   }
 
-  if (only !== "http" && only !== "bandit") {
+  if (only !== "http" && only !== "bandit" && only !== "experiments") {
     log("\n[1/3] in-process micro-benchmarks");
     results.micro = runMicro({ quick, log });
   }
-  if (only !== "micro" && only !== "bandit") {
+  if (only !== "micro" && only !== "bandit" && only !== "experiments") {
     log("\n[2/3] HTTP load against the Worker bundle in workerd");
     try {
       results.http = await runHttp({
@@ -189,14 +190,26 @@ async function main() {
     results.errors.push(...learning.errors);
   }
 
+  let experiments: ReportBenchSection | null = null;
+  if (only === null || only === "experiments") {
+    log("\n[experiments] the statistics report over 100,000 units per variant");
+    try {
+      experiments = await runReportBench({ quick, log, track: (w) => (liveServer = w) });
+    } catch (err) {
+      results.errors.push(`experiments section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(results.errors.at(-1));
+      await cleanup();
+    }
+  }
+
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const json = `${JSON.stringify({ ...results, experiments }, null, 2)}\n`;
   const stamp = timestamp.replace(/[:.]/g, "-");
   writeFileSync(join(dir, `${stamp}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
-  const md = withBanditSection(renderMarkdown(results), results.bandit);
+  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments ? ["", "## Experiments", "", ...renderReportMarkdown(experiments)] : [])].join("\n");
   writeFileSync(join(dir, "latest.md"), `${md}\n`);
   log(`\n${md}`);
   log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);

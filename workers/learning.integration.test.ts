@@ -115,6 +115,21 @@ describe("the learning loop", () => {
       expect(a.alpha).toBe(1 + a.rewards);
       expect(a.beta).toBe(1 + a.pulls - a.rewards);
     }
+
+    // The report weighs each decision by 1 / its propensity: unbiased arm values despite the adaptive split.
+    // Pooled over the two devices (half the traffic each) the true values are control 0.04, bold and minimal 0.17.
+    const res = await call(`/v1/experiments/${EXPERIMENT}/report`, { admin: true });
+    expect(res.status).toBe(200);
+    const report = await json<{ srm: unknown; notes: string[]; ipw: { arm: string; decisions: number; value: number; ci: [number, number] }[] }>(res);
+    expect(report.srm).toBeNull();
+    expect(report.notes.join(" ")).toContain("inverse-propensity");
+    expect(report.ipw.reduce((s, a) => s + a.decisions, 0)).toBe(decisionsMade);
+    for (const [arm, truth] of [["bold", 0.17], ["minimal", 0.17]] as const) {
+      const a = report.ipw.find((x) => x.arm === arm)!;
+      expect(a.value, JSON.stringify(a)).toBeGreaterThan(truth - 0.06);
+      expect(a.value, JSON.stringify(a)).toBeLessThan(truth + 0.06);
+      expect(a.ci[0]).toBeLessThan(a.value);
+    }
   });
 
   it("rejects feedback for unknown requests and unserved items, keeps it visible, and never applies it", { timeout: 60_000 }, async () => {

@@ -117,6 +117,12 @@ export const experiments = sqliteTable(
     shards: integer("shards").notNull().default(4),
     /** Arms taken out of rotation (kept in history, never chosen). */
     retiredArms: jsonList("retired_arms"),
+    /** Fixed allocation: which hash buckets serve which variant (rebalanced minimally when weights change). */
+    bucketMap: text("bucket_map", { mode: "json" }).$type<unknown>(),
+    /** Only visitors in these micro-segments enter (null: everyone). */
+    eligibleSegments: text("eligible_segments", { mode: "json" }).$type<string[]>(),
+    /** The experiment's slice [start, end) of its layer (mutually exclusive experiments share a layer). */
+    layerRange: text("layer_range", { mode: "json" }).$type<[number, number]>(),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },

@@ -1,5 +1,6 @@
 // Experiments as the contract defines them: validated on create, stored in D1, served by /v1/rank.
 import { z } from "zod";
+import type { BucketMap } from "./bucketing";
 
 export const rewardTypes = ["impression", "click", "add_to_cart", "purchase", "dismiss"] as const;
 export type RewardType = (typeof rewardTypes)[number];
@@ -28,10 +29,15 @@ export const CreateExperiment = z
     guardrails: z.array(z.enum(rewardTypes)).max(5).default([]),
     segmented: z.boolean().default(true),
     shards: z.number().int().min(1).max(64).default(4),
+    /** Only visitors in these micro-segments enter the experiment (default: everyone). */
+    eligible_segments: z.array(z.string().min(1).max(80)).min(1).max(200).optional(),
+    /** With a layer: the share of the layer's traffic this experiment takes (the rest is free for others). */
+    layer_share: z.number().gt(0).max(1).optional(),
   })
   .superRefine((e, ctx) => {
     const ids = e.variants.map((v) => v.id);
     if (new Set(ids).size !== ids.length) ctx.addIssue({ code: "custom", path: ["variants"], message: "variant ids must be unique" });
+    if (e.layer_share !== undefined && e.layer === undefined) ctx.addIssue({ code: "custom", path: ["layer_share"], message: "layer_share needs a layer" });
     if (e.allocation === "fixed") {
       const total = e.variants.reduce((s, v) => s + v.weight, 0);
       if (Math.abs(total - 1) > 1e-6) ctx.addIssue({ code: "custom", path: ["variants"], message: `fixed allocation weights must sum to 1 (got ${total})` });
@@ -39,7 +45,13 @@ export const CreateExperiment = z
   });
 export type CreateExperiment = z.infer<typeof CreateExperiment>;
 
-export const PatchExperiment = z.strictObject({ status: z.enum(["running", "paused", "stopped"]) });
+/** Status changes, or new weights for a fixed-allocation experiment (assignment stays sticky: see bucketing). */
+export const PatchExperiment = z
+  .strictObject({
+    status: z.enum(["running", "paused", "stopped"]).optional(),
+    weights: z.record(key, z.number().min(0).max(1)).optional(),
+  })
+  .refine((p) => p.status !== undefined || p.weights !== undefined, "give a status or weights");
 
 export interface Experiment {
   id: string;
@@ -54,6 +66,10 @@ export interface Experiment {
   status: "running" | "paused" | "stopped";
   shards: number;
   retired_arms: string[];
+  /** Fixed allocation only: the variant of each hash bucket. */
+  bucket_map: BucketMap | null;
+  eligible_segments: string[] | null;
+  layer_range: [number, number] | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,8 @@
 // D1 access for experiments.
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { experiments } from "../../shared/db/schema";
+import { BucketMap, initialBucketMap, rebalanceBucketMap } from "../../shared/experiments/bucketing";
 import type { CreateExperiment, Experiment } from "../../shared/experiments/schema";
 
 type Row = typeof experiments.$inferSelect;
@@ -20,12 +21,16 @@ function toExperiment(r: Row): Experiment {
     status: r.status,
     shards: r.shards,
     retired_arms: r.retiredArms,
+    bucket_map: r.bucketMap === null ? null : BucketMap.parse(r.bucketMap),
+    eligible_segments: r.eligibleSegments ?? null,
+    layer_range: r.layerRange ?? null,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
   };
 }
 
-export async function insertExperiment(db: D1Database, e: CreateExperiment, now: Date): Promise<Experiment> {
+/** `layerRange`: the slice of its layer the caller found free (null without a layer). */
+export async function insertExperiment(db: D1Database, e: CreateExperiment, now: Date, layerRange: [number, number] | null = null): Promise<Experiment> {
   const stamp = now.toISOString();
   const [row] = await drizzle(db)
     .insert(experiments)
@@ -40,6 +45,9 @@ export async function insertExperiment(db: D1Database, e: CreateExperiment, now:
       guardrails: e.guardrails,
       segmented: e.segmented,
       shards: e.shards,
+      bucketMap: e.allocation === "fixed" ? initialBucketMap(e.variants) : null,
+      eligibleSegments: e.eligible_segments ?? null,
+      layerRange,
       createdAt: stamp,
       updatedAt: stamp,
     })
@@ -69,9 +77,23 @@ export async function runningOnSurface(db: D1Database, surfaceId: string): Promi
   return rows.map(toExperiment);
 }
 
-export async function runningBanditExperiments(db: D1Database): Promise<Experiment[]> {
-  const rows = await drizzle(db).select().from(experiments).where(and(eq(experiments.allocation, "bandit"), eq(experiments.status, "running")));
+export async function runningExperiments(db: D1Database): Promise<Experiment[]> {
+  const rows = await drizzle(db).select().from(experiments).where(eq(experiments.status, "running"));
   return rows.map(toExperiment);
+}
+
+/** Experiments of a layer that still hold their slice (running or paused). */
+export async function layerMembers(db: D1Database, layer: string): Promise<Experiment[]> {
+  const rows = await drizzle(db).select().from(experiments).where(and(eq(experiments.layer, layer), ne(experiments.status, "stopped")));
+  return rows.map(toExperiment);
+}
+
+/** New weights for a fixed-allocation experiment: the bucket map moves as few units as the change allows. */
+export async function reweightExperiment(db: D1Database, existing: Experiment, weights: Record<string, number>, now: Date): Promise<Experiment | null> {
+  const variants = existing.variants.map((v) => ({ ...v, weight: weights[v.id] ?? v.weight }));
+  const bucketMap = existing.bucket_map ? rebalanceBucketMap(existing.bucket_map, variants) : initialBucketMap(variants);
+  const [row] = await drizzle(db).update(experiments).set({ variants, bucketMap, updatedAt: now.toISOString() }).where(eq(experiments.id, existing.id)).returning();
+  return row ? toExperiment(row) : null;
 }
 
 export async function setExperimentStatus(db: D1Database, id: string, status: Experiment["status"], now: Date): Promise<Experiment | null> {

@@ -1,12 +1,13 @@
-// The isolate's bandit snapshot: running bandit experiments and their per-segment counts, read from D1 and
-// the BanditShard objects in the background every BANDIT_SNAPSHOT_TTL_SECONDS. /v1/rank reads only memory;
-// a segment's Thompson win probabilities are computed on its first use after each refresh.
+// The isolate's experiment snapshot: running fixed-allocation experiments, and running bandit experiments with
+// their per-segment counts, read from D1 and the BanditShard objects in the background every
+// BANDIT_SNAPSHOT_TTL_SECONDS. /v1/rank reads only memory; a segment's Thompson win probabilities are computed
+// on its first use after each refresh.
 import { mathRandom } from "../../shared/bandit/random";
 import { thompsonWinProbabilities } from "../../shared/bandit/thompson";
 import { liveArms, priorPosterior, type SegmentPosterior } from "../../shared/experiments/assign";
 import type { Experiment } from "../../shared/experiments/schema";
 import { banditShard, type ArmCounts } from "../bandit/shard";
-import { runningBanditExperiments } from "./experiments";
+import { runningExperiments } from "./experiments";
 
 /** Monte Carlo draws for win probabilities: ~0.7% standard error, a few ms per segment per refresh. */
 const WIN_PROBABILITY_DRAWS = 4000;
@@ -59,6 +60,8 @@ export class ExperimentPosteriors {
 
 export interface BanditSnapshot {
   bySurface: Map<string, ExperimentPosteriors>;
+  /** Running fixed-allocation experiments per surface, oldest first. */
+  fixedBySurface: Map<string, Experiment[]>;
   builtAt: number;
 }
 
@@ -75,14 +78,16 @@ export async function loadExperimentPosteriors(env: Env, experiment: Experiment)
 
 async function load(env: Env): Promise<BanditSnapshot> {
   const started = generation;
-  const running = await runningBanditExperiments(env.DB);
+  const running = (await runningExperiments(env.DB)).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const fixedBySurface = new Map<string, Experiment[]>();
+  for (const e of running.filter((x) => x.allocation === "fixed")) fixedBySurface.set(e.surface_id, [...(fixedBySurface.get(e.surface_id) ?? []), e]);
   const bySurface = new Map<string, ExperimentPosteriors>();
-  const loaded = await Promise.all(running.map((e) => loadExperimentPosteriors(env, e)));
+  const loaded = await Promise.all(running.filter((x) => x.allocation === "bandit").map((e) => loadExperimentPosteriors(env, e)));
   // One bandit per surface: the oldest running one wins (creation is refused when one is already running).
   for (const p of loaded.sort((a, b) => a.experiment.created_at.localeCompare(b.experiment.created_at))) {
     if (!bySurface.has(p.experiment.surface_id)) bySurface.set(p.experiment.surface_id, p);
   }
-  const snapshot = { bySurface, builtAt: Date.now() };
+  const snapshot = { bySurface, fixedBySurface, builtAt: Date.now() };
   if (started === generation) current = snapshot;
   return snapshot;
 }

@@ -1,9 +1,13 @@
-// /v1/experiments: create, list, get, pause/resume/stop, and the bandit's readable state (posteriors).
+// /v1/experiments: create, list, get, pause/resume/stop or reweight, the statistics report, and the bandit's
+// readable state (posteriors).
 import { Hono } from "hono";
 import { z } from "zod";
 import { defaultConfig } from "../../shared/config/default";
-import { CreateExperiment, PatchExperiment } from "../../shared/experiments/schema";
-import { ExperimentExistsError, getExperiment, insertExperiment, listExperiments, retireArm, runningOnSurface, setExperimentStatus } from "../data/experiments";
+import { CreateExperiment, PatchExperiment, type Experiment } from "../../shared/experiments/schema";
+import { freeLayerSlice } from "../../shared/experiments/layers";
+import { ExperimentExistsError, getExperiment, insertExperiment, layerMembers, listExperiments, retireArm, reweightExperiment, runningOnSurface, setExperimentStatus } from "../data/experiments";
+import { loadExperimentAggregates } from "../data/report";
+import { buildReport } from "../../shared/experiments/report";
 import { banditShard } from "../bandit/shard";
 import { invalidateBanditSnapshot, loadExperimentPosteriors } from "../data/posteriors";
 import { ApiError, invalidRequest } from "../http/errors";
@@ -24,13 +28,21 @@ experimentsRouter.post("/", async (c) => {
   if (!defaultConfig.surfaces.some((s) => s.id === body.surface_id)) {
     throw new ApiError(400, "unknown_surface", `unknown surface ${body.surface_id}`, [{ field: "surface_id", message: `known surfaces: ${defaultConfig.surfaces.map((s) => s.id).join(", ")}` }]);
   }
-  if (body.allocation === "fixed") {
-    throw new ApiError(400, "not_supported", "fixed allocation arrives with the experimentation release; use allocation \"bandit\"", [{ field: "allocation", message: "only \"bandit\" is served for now" }]);
+  if (body.allocation === "bandit" && body.layer !== undefined) {
+    throw new ApiError(400, "invalid_request", "bandit experiments adapt their own traffic and cannot share a layer", [{ field: "layer", message: "only fixed-allocation experiments share layers" }]);
   }
-  const clash = (await runningOnSurface(c.env.DB, body.surface_id)).find((e) => e.allocation === "bandit");
-  if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${body.surface_id}; pause or stop it first`);
+  // A surface runs one unlayered experiment, or any number of experiments of one layer (mutually exclusive).
+  const onSurface = await runningOnSurface(c.env.DB, body.surface_id);
+  const clash = onSurface.find((e) => e.layer === null || e.layer !== (body.layer ?? null));
+  if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${body.surface_id}${clash.layer ? ` in layer ${clash.layer}` : ""}; pause or stop it first`);
+  let layerRange: [number, number] | null = null;
+  if (body.layer !== undefined) {
+    const taken = (await layerMembers(c.env.DB, body.layer)).flatMap((e) => (e.layer_range ? [e.layer_range] : []));
+    layerRange = freeLayerSlice(taken, body.layer_share);
+    if (!layerRange) throw new ApiError(409, "conflict", `layer ${body.layer} has no free slice of ${body.layer_share ?? "any"} share; stop an experiment in it or ask for less`);
+  }
   try {
-    const created = await insertExperiment(c.env.DB, body, new Date());
+    const created = await insertExperiment(c.env.DB, body, new Date(), layerRange);
     invalidateBanditSnapshot();
     return c.json(created, 201);
   } catch (err) {
@@ -49,17 +61,37 @@ experimentsRouter.get("/:id", async (c) => {
 
 experimentsRouter.patch("/:id", async (c) => {
   const id = experimentId(c.req.param("id"));
-  const { status } = await readJson(c, PatchExperiment);
+  const patch = await readJson(c, PatchExperiment);
   const existing = await getExperiment(c.env.DB, id);
   if (!existing) throw new ApiError(404, "not_found", `no experiment ${id}`);
-  if (existing.status === "stopped" && status !== "stopped") throw new ApiError(409, "conflict", "a stopped experiment cannot be restarted; create a new one");
-  if (status === "running" && existing.status !== "running") {
-    const clash = (await runningOnSurface(c.env.DB, existing.surface_id)).find((e) => e.allocation === "bandit" && e.id !== id);
-    if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${existing.surface_id}`);
+  let updated: Experiment | null = existing;
+  if (patch.weights) {
+    if (existing.allocation !== "fixed") throw new ApiError(400, "invalid_request", "weights apply to fixed-allocation experiments; a bandit sets its own", [{ field: "weights", message: "not for bandits" }]);
+    const unknown = Object.keys(patch.weights).filter((v) => !existing.variants.some((x) => x.id === v));
+    if (unknown.length) throw new ApiError(400, "invalid_request", `unknown variants: ${unknown.join(", ")}`, [{ field: "weights", message: `variants are ${existing.variants.map((v) => v.id).join(", ")}` }]);
+    const total = existing.variants.reduce((s, v) => s + (patch.weights![v.id] ?? v.weight), 0);
+    if (Math.abs(total - 1) > 1e-6) throw new ApiError(400, "invalid_request", `weights must sum to 1 (got ${total})`, [{ field: "weights", message: "must sum to 1 with the unchanged ones" }]);
   }
-  const updated = await setExperimentStatus(c.env.DB, id, status, new Date());
+  const status = patch.status;
+  if (status !== undefined) {
+    if (existing.status === "stopped" && status !== "stopped") throw new ApiError(409, "conflict", "a stopped experiment cannot be restarted; create a new one");
+    if (status === "running" && existing.status !== "running") {
+      const clash = (await runningOnSurface(c.env.DB, existing.surface_id)).find((e) => e.id !== id && (e.layer === null || e.layer !== existing.layer));
+      if (clash) throw new ApiError(409, "conflict", `experiment ${clash.id} is already running on ${existing.surface_id}`);
+    }
+  }
+  if (patch.weights) updated = await reweightExperiment(c.env.DB, existing, patch.weights, new Date());
+  if (status !== undefined) updated = await setExperimentStatus(c.env.DB, id, status, new Date());
   invalidateBanditSnapshot();
   return c.json(updated);
+});
+
+experimentsRouter.get("/:id/report", async (c) => {
+  const id = experimentId(c.req.param("id"));
+  const experiment = await getExperiment(c.env.DB, id);
+  if (!experiment) throw new ApiError(404, "not_found", `no experiment ${id}`);
+  const data = await loadExperimentAggregates(c.env.DB, experiment);
+  return c.json(buildReport(experiment, data, new Date()));
 });
 
 experimentsRouter.get("/:id/posteriors", async (c) => {

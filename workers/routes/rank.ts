@@ -10,6 +10,7 @@ import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
 import type { DecisionMessage } from "../../shared/api/messages";
 import type { RankResponse } from "../../shared/api/schemas";
 import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
+import { assignFixed, inGlobalHoldout } from "../../shared/experiments/bucketing";
 import { getBanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
 import { logDecision } from "../queue/decision-log";
@@ -51,20 +52,42 @@ rank.post("/", async (c) => {
     ownHost: new URL(c.req.url).hostname,
   });
 
-  // A bandit on this surface picks the creative from the isolate's posterior snapshot (memory only).
-  const bandits = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
-  const running = bandits?.bySurface.get(body.surface);
+  // Experiments on this surface choose the creative from the isolate's experiment snapshot (memory only): a
+  // bandit by Thompson sampling, else the fixed-allocation experiment (if any) the visitor's hash lands in.
+  // Visitors in the global holdout see no experiment at all.
+  const experiments = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
+  const anonId = req.user_ctx.anon_id;
+  const globalHoldout = Number(c.env.GLOBAL_HOLDOUT || "0");
+  const heldOutGlobally = globalHoldout > 0 && inGlobalHoldout(anonId, globalHoldout);
+  const running = heldOutGlobally ? undefined : experiments?.bySurface.get(body.surface);
   let banditSegment: string | null = null;
   let arm: string | null = null;
   let propensity = 1;
   if (running) {
     banditSegment = banditSegmentKey(running.experiment, body.segment?.id ?? null);
-    const choice = assignBanditArm(running.experiment, running.segment(banditSegment), req.user_ctx.anon_id, mathRandom, defaultThompsonPolicy);
+    const choice = assignBanditArm(running.experiment, running.segment(banditSegment), anonId, mathRandom, defaultThompsonPolicy);
     arm = choice.variant.id;
     propensity = Math.round(choice.propensity * 1_000_000) / 1_000_000;
     body.experiment = { id: running.experiment.id, variant: arm, holdout: choice.holdout, payload: choice.variant.payload };
     for (const item of body.items) item.propensity = propensity;
     if (choice.holdout) banditSegment = null;
+  } else if (!heldOutGlobally) {
+    for (const e of experiments?.fixedBySurface.get(body.surface) ?? []) {
+      if (!e.bucket_map) continue;
+      const a = assignFixed({
+        experiment: { id: e.id, holdout: e.holdout, layer: e.layer, bucketMap: e.bucket_map, eligibleSegments: e.eligible_segments, ...(e.layer_range ? { layerShare: e.layer_range } : {}) },
+        unitId: anonId,
+        segmentId: body.segment?.id ?? null,
+        globalHoldout: 0,
+      });
+      if (a.status !== "assigned" && a.status !== "holdout") continue;
+      const variant = e.variants.find((v) => v.id === a.variant) ?? e.variants[0]!;
+      arm = variant.id;
+      propensity = Math.round(a.propensity * 1_000_000) / 1_000_000;
+      body.experiment = { id: e.id, variant: arm, holdout: a.status === "holdout", payload: variant.payload };
+      for (const item of body.items) item.propensity = propensity;
+      break;
+    }
   }
 
   const decision: DecisionMessage = {
