@@ -7,6 +7,7 @@ import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
+import { renderNightlyMarkdown, runNightlyBench, type NightlyBenchSection } from "./experiments/nightly";
 import { renderReportMarkdown, runReportBench, type ReportBenchSection } from "./experiments/report";
 import { runHttp } from "./http";
 import { runMicro } from "./micro";
@@ -191,10 +192,13 @@ async function main() {
   }
 
   let experiments: ReportBenchSection | null = null;
+  let nightly: NightlyBenchSection | null = null;
   if (only === null || only === "experiments") {
     log("\n[experiments] the statistics report over 100,000 units per variant");
     try {
       experiments = await runReportBench({ quick, log, track: (w) => (liveServer = w) });
+      log("\n[experiments] the nightly jobs over 25,000 customers");
+      nightly = await runNightlyBench({ quick, log, track: (w) => (liveServer = w) });
     } catch (err) {
       results.errors.push(`experiments section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       console.error(results.errors.at(-1));
@@ -205,11 +209,11 @@ async function main() {
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify({ ...results, experiments }, null, 2)}\n`;
+  const json = `${JSON.stringify({ ...results, experiments, nightly }, null, 2)}\n`;
   const stamp = timestamp.replace(/[:.]/g, "-");
   writeFileSync(join(dir, `${stamp}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
-  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments ? ["", "## Experiments", "", ...renderReportMarkdown(experiments)] : [])].join("\n");
+  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : [])].join("\n");
   writeFileSync(join(dir, "latest.md"), `${md}\n`);
   log(`\n${md}`);
   log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);

@@ -30,3 +30,16 @@ export function catalogSql(catalog: readonly Item[], version: string, stamp: str
   lines.push(`INSERT OR REPLACE INTO "${getTableConfig(meta).name}" ("key", "value") VALUES (${literal(CATALOG_VERSION_KEY)}, ${literal(version)});`);
   return `${lines.join("\n")}\n`;
 }
+
+/** A synthetic clickstream history as SQL inserts into events (visitor ids already hashed by the caller). */
+export function historySql(events: readonly { id: string; visitorHash: string; session: string; type: string; ts: string; productId: string | null; category: string | null; value: number | null }[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < events.length; i += 400) {
+    const values = events
+      .slice(i, i + 400)
+      .map((e) => `(${[e.id, e.visitorHash, e.session, e.type, e.ts, e.category, e.productId, e.value, e.ts].map(literal).join(", ")})`)
+      .join(",\n");
+    out.push(`INSERT OR IGNORE INTO "events" ("id", "visitor_hash", "session_id", "type", "ts", "category", "product_id", "value", "received_at") VALUES\n${values};`);
+  }
+  return out.join("\n");
+}

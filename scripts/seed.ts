@@ -5,7 +5,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_ANCHOR_DATE, demoCatalog } from "../shared/catalog/demo";
 import { syntheticCatalog } from "../shared/catalog/synthetic";
-import { catalogSql } from "./catalog-sql";
+import { readFileSync } from "node:fs";
+import { syntheticHistory } from "../shared/catalog/history";
+import { hashVisitorId } from "../shared/privacy";
+import { catalogSql, historySql } from "./catalog-sql";
 
 const args = process.argv.slice(2);
 const syntheticAt = args.indexOf("--synthetic");
@@ -24,3 +27,18 @@ const file = join(dir, `${version.replace(/[^a-z0-9-]/gi, "_")}.sql`);
 writeFileSync(file, `DELETE FROM items;\n${catalogSql(catalog, version, DEMO_ANCHOR_DATE)}`);
 execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${file}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`seeded ${catalog.length} items (${version}) into the local D1 database`);
+
+// Six months of clickstream from 2,000 synthetic customers, so the nightly jobs (segments, models, drift)
+// have something to learn from on a fresh install. Visitor ids are hashed with the local salt, as the Worker does.
+const salt = /^VISITOR_ID_SALT\s*=\s*"?([^"\n]*)"?/m.exec(readFileSync(".dev.vars", "utf8"))?.[1];
+if (!salt) throw new Error("VISITOR_ID_SALT missing from .dev.vars");
+const history = syntheticHistory({ customers: 2000, days: 180, now: new Date(), seed: 2026, productIds: catalog.filter((i) => i.kind === "product").map((i) => i.id) });
+const hashes = new Map<string, string>();
+for (const c of history.customers) hashes.set(c.visitor, await hashVisitorId(salt, c.visitor));
+const historyFile = join(dir, "history.sql");
+writeFileSync(
+  historyFile,
+  `DELETE FROM events WHERE id LIKE 'anon_hist_%';\n${historySql(history.events.map((e) => ({ id: e.id, visitorHash: hashes.get(e.visitor)!, session: e.session, type: e.type, ts: e.ts, productId: e.product_id, category: e.category, value: e.value })))}`,
+);
+execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${historyFile}`], { stdio: ["ignore", "ignore", "inherit"] });
+console.log(`seeded ${history.events.length} events from ${history.customers.length} synthetic customers (the nightly jobs' training data)`);

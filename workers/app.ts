@@ -10,11 +10,12 @@ import { feedbackRouter } from "./routes/feedback";
 import { openapi } from "./routes/openapi";
 import { rank } from "./routes/rank";
 import { segments } from "./routes/segments";
+import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestId());
-for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*", "/v1/experiments", "/v1/experiments/*"]) app.use(protectedPath, adminAuth());
+for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*", "/v1/experiments", "/v1/experiments/*", "/v1/users/*"]) app.use(protectedPath, adminAuth());
 
 app.get("/health", (c) => c.json({ status: "ok" }));
 app.route("/openapi.json", openapi);
@@ -25,6 +26,7 @@ app.route("/v1/experiments", experimentsRouter);
 app.route("/v1/segments", segments);
 app.route("/v1/content", content);
 app.route("/v1/admin", admin);
+app.route("/v1/users", users);
 
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
 app.onError((err, c) => errorResponse(c, err));

@@ -124,11 +124,13 @@ describe("the learning loop", () => {
     expect(report.srm).toBeNull();
     expect(report.notes.join(" ")).toContain("inverse-propensity");
     expect(report.ipw.reduce((s, a) => s + a.decisions, 0)).toBe(decisionsMade);
+    // The bandit's randomness makes each run different: the estimate must sit within 4 standard errors of the
+    // truth. (The weighting itself is checked against the row-level estimator in shared/experiments/report.test.ts.)
     for (const [arm, truth] of [["bold", 0.17], ["minimal", 0.17]] as const) {
       const a = report.ipw.find((x) => x.arm === arm)!;
-      expect(a.value, JSON.stringify(a)).toBeGreaterThan(truth - 0.06);
-      expect(a.value, JSON.stringify(a)).toBeLessThan(truth + 0.06);
-      expect(a.ci[0]).toBeLessThan(a.value);
+      const se = (a.ci[1] - a.ci[0]) / (2 * 1.959964);
+      expect(se, JSON.stringify(a)).toBeGreaterThan(0);
+      expect(Math.abs(a.value - truth), JSON.stringify(a)).toBeLessThan(4 * se);
     }
   });
 

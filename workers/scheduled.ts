@@ -1,13 +1,20 @@
 // Cron work. Every minute: re-send reward-ledger batches whose consumer could not reach the bandit shards
 // (the consumer also sweeps, but only while messages flow; a quiet queue must not strand learned rewards).
+// Nightly: the jobs in workers/jobs/nightly.ts.
 import { drizzle } from "drizzle-orm/d1";
+import { nightKey, runNightly } from "./jobs/nightly";
 import { sweepLedger } from "./queue/consumer";
 
 export const LEDGER_SWEEP_CRON = "* * * * *";
+export const NIGHTLY_CRON = "0 3 * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   if (controller.cron === LEDGER_SWEEP_CRON) {
     const swept = await sweepLedger(env, drizzle(env.DB));
     if (swept.batches > 0) console.log(JSON.stringify({ level: "info", job: "ledger_sweep", ...swept }));
+  } else if (controller.cron === NIGHTLY_CRON) {
+    const at = new Date(controller.scheduledTime);
+    const results = await runNightly(env, nightKey(at), at);
+    console.log(JSON.stringify({ level: "info", nightly: results.map((r) => ({ job: r.job, status: r.status, duration_ms: r.duration_ms })) }));
   }
 }

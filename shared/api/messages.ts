@@ -58,6 +58,8 @@ export const DecisionMessage = z.object({
   items: z.array(z.string().max(64)).max(100),
   policy_version: z.string().max(40),
   decided_at: z.string(),
+  /** The first item's score (drift checks); absent in messages from before it was logged. */
+  top_score: z.number().finite().nullable().optional(),
 });
 export type DecisionMessage = z.infer<typeof DecisionMessage>;
 

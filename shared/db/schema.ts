@@ -1,6 +1,6 @@
 // D1 tables (drizzle). The SQL in migrations/ is generated from this file by `npm run db:generate`.
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 const jsonList = (name: string) => text(name, { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`);
 
@@ -146,6 +146,8 @@ export const decisions = sqliteTable(
     items: text("items", { mode: "json" }).$type<string[]>().notNull(),
     policyVersion: text("policy_version").notNull(),
     decidedAt: text("decided_at").notNull(),
+    /** The first item's score: its distribution day over day is a drift signal. */
+    topScore: real("top_score"),
   },
   (t) => [index("decisions_experiment_idx").on(t.experimentId, t.segmentId, t.arm), index("decisions_decided_at_idx").on(t.decidedAt)],
 );
@@ -192,4 +194,57 @@ export const rewardLedger = sqliteTable(
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("reward_ledger_batch_idx").on(t.batchId), index("reward_ledger_pending_idx").on(t.applied, t.batchId)],
+);
+
+/**
+ * One run of a nightly job (or of the same job on demand). (job, run_key) is unique: a run that finished is
+ * never repeated for the same key, and one interrupted halfway resumes from its cursor.
+ */
+export const jobRuns = sqliteTable(
+  "job_runs",
+  {
+    job: text("job").notNull(),
+    /** The night it belongs to ("2026-11-21") or "manual:<id>" for an on-demand run. */
+    runKey: text("run_key").notNull(),
+    status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+    durationMs: integer("duration_ms"),
+    /** What the job did (counts, metrics, flags), for admin health. */
+    outcome: text("outcome", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Progress of a job that works in bounded steps (e.g. retention), so a rerun continues, not restarts. */
+    cursor: text("cursor", { mode: "json" }).$type<Record<string, unknown>>(),
+    error: text("error"),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.runKey] }), index("job_runs_started_idx").on(t.job, t.startedAt)],
+);
+
+/** Trained models: the active version serves until a candidate validates at least as well on its holdout. */
+export const modelVersions = sqliteTable(
+  "model_versions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    status: text("status", { enum: ["candidate", "active", "retired", "rejected"] }).notNull(),
+    params: text("params", { mode: "json" }).$type<unknown>().notNull(),
+    metrics: text("metrics", { mode: "json" }).$type<Record<string, number | null>>().notNull(),
+    trainedOn: text("trained_on").notNull(),
+    createdAt: text("created_at").notNull(),
+    activatedAt: text("activated_at"),
+  },
+  (t) => [index("model_versions_kind_idx").on(t.kind, t.status)],
+);
+
+/** Nightly customer segments (RFM and behavioural clusters) per visitor, for targeting and GET /v1/segments. */
+export const customerSegments = sqliteTable(
+  "customer_segments",
+  {
+    visitorHash: text("visitor_hash").primaryKey(),
+    segmentId: text("segment_id").notNull(),
+    rfmSegment: text("rfm_segment"),
+    modelVersion: text("model_version").notNull(),
+    assignedAt: text("assigned_at").notNull(),
+  },
+  (t) => [index("customer_segments_segment_idx").on(t.segmentId)],
 );

@@ -127,6 +127,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       items: d.items,
       policyVersion: d.policy_version,
       decidedAt: d.decided_at,
+      topScore: d.top_score ?? null,
     });
     const pull = pullEntry(d);
     if (pull) ledger.push(pull);

@@ -1,4 +1,5 @@
-// /v1/admin: catalog upserts (JSON array or CSV) and component health.
+// /v1/admin: catalog upserts (JSON array or CSV), on-demand nightly jobs, and component health (with the jobs'
+// latest runs and the drift flag).
 import { Hono } from "hono";
 import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -8,6 +9,8 @@ import { catalogRowsFromCsv } from "../../shared/catalog/csv";
 import { Item } from "../../shared/catalog/item";
 import { CsvError } from "../../shared/csv/parse";
 import { refreshSnapshot, snapshotStatus } from "../data/snapshot";
+import { runNightly } from "../jobs/nightly";
+import { latestRuns } from "../jobs/runner";
 import { upsertCatalog } from "../data/catalog";
 import { ApiError } from "../http/errors";
 import { readBodyText, type AppEnv } from "../http/middleware";
@@ -93,12 +96,23 @@ async function timed<T>(probe: () => Promise<T>): Promise<{ status: "ok" | "down
   }
 }
 
+/** Runs the nightly jobs now, under a key of its own (the night's runs are not affected). */
+admin.post("/segments/retrain", async (c) => {
+  const runKey = `manual:${new Date().toISOString()}`;
+  const results = await runNightly(c.env, runKey);
+  const failed = results.some((r) => r.status === "failed");
+  return c.json({ run_key: runKey, status: failed ? "failed" : "succeeded", jobs: results });
+});
+
 admin.get("/health", async (c) => {
   const [d1, durableObjects] = await Promise.all([
     timed(() => c.env.DB.prepare("SELECT 1").first()),
     timed(() => c.env.VISITOR_PROFILES.get(c.env.VISITOR_PROFILES.idFromName("__health__")).ping()),
   ]);
   const snapshot = snapshotStatus();
+  // Nightly jobs: each one's latest run; a drift flag from the latest drift check.
+  const runs = await latestRuns(drizzle(c.env.DB)).catch(() => null);
+  const drift = runs?.find((r) => r.job === "drift");
   const components = {
     d1,
     durable_objects: durableObjects,
@@ -107,6 +121,14 @@ admin.get("/health", async (c) => {
     feature_store: { status: durableObjects.status, implementation: featureStore(c.env).name, latency_ms: durableObjects.latency_ms },
     llm_provider: { status: "not_configured", note: "template generator in use until ANTHROPIC_API_KEY is set" },
     snapshot: { status: snapshot.version ? "ok" : "not_loaded", ...snapshot },
+    jobs:
+      runs === null
+        ? { status: "unknown" }
+        : {
+            status: runs.some((r) => r.status === "failed") ? "failing" : "ok",
+            runs: runs.map((r) => ({ job: r.job, run_key: r.runKey, status: r.status, attempts: r.attempts, started_at: r.startedAt, duration_ms: r.durationMs, outcome: r.outcome, error: r.error })),
+          },
+    drift: drift?.outcome ? { flag: drift.outcome.drift === true, checked_at: drift.finishedAt, checks: drift.outcome.checks } : { flag: false, checked_at: null },
   };
   const degraded = d1.status !== "ok" || durableObjects.status !== "ok";
   return c.json({ status: degraded ? "degraded" : "ok", components }, degraded ? 503 : 200);

@@ -104,6 +104,7 @@ rank.post("/", async (c) => {
     items: body.items.map((i) => i.content_id),
     policy_version: body.policy_version,
     decided_at: new Date().toISOString(),
+    top_score: body.items[0]?.score ?? null,
   };
   // The log leaves through the queue after the answer (batched per isolate window, retried with backoff):
   // only a queue down for seconds costs log rows (reported), never the answer.

@@ -1,0 +1,86 @@
+// Nightly next-best-action models, trained on our own events:
+// - purchase propensity: L2 logistic regression on activity up to 30 days ago, labelled by a purchase in the
+//   30 days since; a new version serves only if its holdout AUC is not worse than the active version's on the
+//   same holdout (the previous version keeps serving otherwise);
+// - customer value: BG/NBD (purchase frequency and churn) and Gamma–Gamma (spend) over the past year.
+import { and, eq } from "drizzle-orm";
+import { featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
+import { hash32 } from "../../shared/hash";
+import { rocAuc } from "../../shared/models/auc";
+import { fitBgNbd } from "../../shared/models/bgnbd";
+import { fitLogistic, predictProba, type LogisticModel } from "../../shared/models/logistic";
+import { modelVersions } from "../../shared/db/schema";
+import { activityBetween, purchasersBetween } from "./activity";
+import type { Db, Job } from "./runner";
+
+const DAY_MS = 86_400_000;
+export const LABEL_DAYS = 30;
+const OBSERVATION_DAYS = 180;
+/** Ridge strength (Σ logloss + λ/2·‖w‖²): mild, the features are few and standardised. */
+const L2 = 1;
+/** One visitor in five is held out, by hash, so the same visitors are held out night after night. */
+const isHoldout = (visitor: string) => hash32(`holdout:${visitor}`) % 5 === 0;
+
+export const PROPENSITY_KIND = "purchase_propensity";
+export const CLV_KIND = "customer_value";
+
+async function activate(db: Db, kind: string, id: string, row: Omit<typeof modelVersions.$inferInsert, "id" | "kind" | "createdAt">, stamp: string): Promise<void> {
+  const upsert = db.insert(modelVersions).values({ id, kind, createdAt: stamp, ...row }).onConflictDoUpdate({ target: modelVersions.id, set: row });
+  if (row.status === "active") await db.batch([db.update(modelVersions).set({ status: "retired" }).where(and(eq(modelVersions.kind, kind), eq(modelVersions.status, "active"))), upsert]);
+  else await upsert;
+}
+
+export async function activeModel<T>(db: Db, kind: string): Promise<{ id: string; params: T } | null> {
+  const [row] = await db.select({ id: modelVersions.id, params: modelVersions.params }).from(modelVersions).where(and(eq(modelVersions.kind, kind), eq(modelVersions.status, "active"))).limit(1);
+  return row ? { id: row.id, params: row.params as T } : null;
+}
+
+export const propensityJob: Job = {
+  name: "purchase_propensity",
+  async run({ env, db, now, runKey }) {
+    const cutoff = new Date(now.getTime() - LABEL_DAYS * DAY_MS);
+    const [rows, buyers] = await Promise.all([activityBetween(env.DB, new Date(cutoff.getTime() - OBSERVATION_DAYS * DAY_MS), cutoff), purchasersBetween(env.DB, cutoff, now)]);
+    const train: { x: number[]; y: number }[] = [];
+    const holdout: { x: number[]; y: number }[] = [];
+    for (const r of rows) (isHoldout(r.visitor_hash) ? holdout : train).push({ x: featureVector(r, cutoff), y: buyers.has(r.visitor_hash) ? 1 : 0 });
+    const positives = train.reduce((s, r) => s + r.y, 0);
+    if (train.length < 50 || positives < 5 || positives === train.length || holdout.length < 20) {
+      return { trained: false, note: "too little labelled history to train", rows: rows.length, positives };
+    }
+    const model = fitLogistic(train.map((r) => r.x), train.map((r) => r.y), { l2: L2, standardize: true });
+    const labels = holdout.map((r) => r.y);
+    const auc = rocAuc(labels, holdout.map((r) => predictProba(model, r.x)));
+    const previous = await activeModel<LogisticModel & { features: readonly string[] }>(db, PROPENSITY_KIND);
+    const previousAuc = previous && previous.params.features.join() === FEATURE_NAMES.join() ? rocAuc(labels, holdout.map((r) => predictProba(previous.params, r.x))) : null;
+    // Not worse than what serves now, on the same holdout; a tie keeps the fresher model.
+    const accepted = model.converged && (previousAuc === null || auc >= previousAuc);
+    const id = `${PROPENSITY_KIND}:${runKey}`;
+    const stamp = now.toISOString();
+    await activate(db, PROPENSITY_KIND, id, { status: accepted ? "active" : "rejected", params: { ...model, features: FEATURE_NAMES }, metrics: { holdout_auc: auc, previous_auc: previousAuc, train_rows: train.length, holdout_rows: holdout.length, positive_rate: positives / train.length }, trainedOn: cutoff.toISOString(), activatedAt: accepted ? stamp : null }, stamp);
+    return { trained: true, model_version: id, activated: accepted, holdout_auc: round(auc), previous_auc: previousAuc === null ? null : round(previousAuc), train_rows: train.length, holdout_rows: holdout.length, positives };
+  },
+};
+
+export const customerValueJob: Job = {
+  name: "customer_value",
+  async run({ env, db, now, runKey }) {
+    const rows = await activityBetween(env.DB, new Date(now.getTime() - 365 * DAY_MS), now);
+    const histories = rows.flatMap((r) => {
+      const h = repeatPurchaseInputs(r, now);
+      return h ? [{ ...h, spend: r.spend, purchases: r.purchases }] : [];
+    });
+    if (histories.length < 30) return { trained: false, note: "fewer than 30 buyers", buyers: histories.length };
+    const fit = fitBgNbd(histories);
+    const valid = fit.converged && Number.isFinite(fit.logLikelihood);
+    // Mean spend per purchase across buyers: the Gamma–Gamma population mean once that model is fitted per customer.
+    const meanSpend = histories.reduce((s, h) => s + h.spend, 0) / histories.reduce((s, h) => s + h.purchases, 0);
+    const id = `${CLV_KIND}:${runKey}`;
+    const stamp = now.toISOString();
+    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params: { bgnbd: fit.params, mean_spend: meanSpend, time_unit: "day" }, metrics: { log_likelihood: fit.logLikelihood, buyers: histories.length }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
+    return { trained: true, model_version: id, activated: valid, buyers: histories.length, bgnbd: fit.params, mean_spend: round(meanSpend) };
+  },
+};
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
