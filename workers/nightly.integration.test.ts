@@ -142,7 +142,8 @@ describe("nightly jobs on the cron trigger", () => {
     const loyal = history.customers.find((c) => c.archetype === "loyal")!.visitor;
     const next = await call(`/v1/users/${loyal}/next-action`, { admin: true });
     expect(next.status, await next.clone().text()).toBe(200);
-    const action = await json<{ recommended_action: string; purchase_probability_30d: number; p_alive: number | null; reasons: string[]; model_version: string }>(next);
+    const action = await json<{ recommended_action: string; purchase_probability_30d: number; p_alive: number | null; expected_value_90d: number | null; reasons: string[]; model_version: string }>(next);
+    expect(action.model_version).toContain("customer_value:");
     expect(["offer_discount", "recommend_product", "send_message", "show_tutorial", "none"]).toContain(action.recommended_action);
     expect(action.purchase_probability_30d).toBeGreaterThan(0);
     expect(action.reasons.length).toBeGreaterThan(0);

@@ -2,12 +2,14 @@
 // - purchase propensity: L2 logistic regression on activity up to 30 days ago, labelled by a purchase in the
 //   30 days since; a new version serves only if its holdout AUC is not worse than the active version's on the
 //   same holdout (the previous version keeps serving otherwise);
-// - customer value: BG/NBD (purchase frequency and churn) and Gamma–Gamma (spend) over the past year.
+// - customer value: BG/NBD (purchase frequency and churn, in days) and Gamma–Gamma (spend per purchase) over
+//   the past year's buyers.
 import { and, eq } from "drizzle-orm";
 import { featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
 import { hash32 } from "../../shared/hash";
 import { rocAuc } from "../../shared/models/auc";
 import { fitBgNbd } from "../../shared/models/bgnbd";
+import { fitGammaGamma } from "../../shared/models/gamma-gamma";
 import { fitLogistic, predictProba, type LogisticModel } from "../../shared/models/logistic";
 import { modelVersions } from "../../shared/db/schema";
 import { activityBetween, purchasersBetween } from "./activity";
@@ -71,13 +73,18 @@ export const customerValueJob: Job = {
     });
     if (histories.length < 30) return { trained: false, note: "fewer than 30 buyers", buyers: histories.length };
     const fit = fitBgNbd(histories);
+    // Spend per purchase (Gamma–Gamma) from the repeat buyers' mean order values.
+    const spend = fitGammaGamma(histories.filter((h) => h.x >= 1 && h.spend > 0).map((h) => ({ x: h.x, mean_spend: h.spend / h.purchases })));
     const valid = fit.converged && Number.isFinite(fit.logLikelihood);
-    // Mean spend per purchase across buyers: the Gamma–Gamma population mean once that model is fitted per customer.
+    // Spend with (almost) no heterogeneity drives q and γ to infinity: the fit is then no better than the
+    // population mean, which serves instead.
+    const spendUsable = spend.converged && spend.params.q > 1 && spend.params.q < 1e4;
     const meanSpend = histories.reduce((s, h) => s + h.spend, 0) / histories.reduce((s, h) => s + h.purchases, 0);
     const id = `${CLV_KIND}:${runKey}`;
     const stamp = now.toISOString();
-    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params: { bgnbd: fit.params, mean_spend: meanSpend, time_unit: "day" }, metrics: { log_likelihood: fit.logLikelihood, buyers: histories.length }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
-    return { trained: true, model_version: id, activated: valid, buyers: histories.length, bgnbd: fit.params, mean_spend: round(meanSpend) };
+    const params = { bgnbd: fit.params, gamma_gamma: spendUsable ? spend.params : null, mean_spend: meanSpend, time_unit: "day" };
+    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
+    return { trained: true, model_version: id, activated: valid, buyers: histories.length, repeat_buyers: spend.customers, bgnbd: fit.params, gamma_gamma: spend.params, gamma_gamma_used: spendUsable, mean_spend: round(meanSpend) };
   },
 };
 

@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
 import { engagementScore, featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
 import { expectedPurchases, probabilityAlive, type BgNbdParams } from "../../shared/models/bgnbd";
+import { expectedAverageSpend, type GammaGammaParams } from "../../shared/models/gamma-gamma";
 import { predictProba, type LogisticModel } from "../../shared/models/logistic";
 import { recommendAction } from "../../shared/models/next-action";
 import { hashVisitorId } from "../../shared/privacy";
@@ -31,7 +32,7 @@ users.get("/:user_id/next-action", async (c) => {
   const [[row], propensity, value] = await Promise.all([
     activityBetween(c.env.DB, new Date(now.getTime() - WINDOW_DAYS * DAY_MS), now, visitor),
     activeModel<LogisticModel & { features: readonly string[] }>(db, PROPENSITY_KIND),
-    activeModel<{ bgnbd: BgNbdParams; mean_spend: number }>(db, CLV_KIND),
+    activeModel<{ bgnbd: BgNbdParams; gamma_gamma?: GammaGammaParams | null; mean_spend: number }>(db, CLV_KIND),
   ]);
   if (!row) throw new ApiError(404, "not_found", `no activity for ${userId} in the last ${WINDOW_DAYS} days`);
 
@@ -41,13 +42,15 @@ users.get("/:user_id/next-action", async (c) => {
   const history = repeatPurchaseInputs(row, now);
   const pAlive = value && history ? probabilityAlive(value.params.bgnbd, history.x, history.t_x, history.T) : null;
   const expected90 = value && history ? expectedPurchases(value.params.bgnbd, 90, history.x, history.t_x, history.T) : null;
+  // Spend per purchase: the Gamma–Gamma estimate for this customer (shrunk towards the population's).
+  const spendPerPurchase = value && history ? (value.params.gamma_gamma && row.purchases > 0 ? expectedAverageSpend(value.params.gamma_gamma, history.x, row.spend / row.purchases) : value.params.mean_spend) : null;
   const daysSinceVisit = (now.getTime() - Date.parse(row.last_ts)) / DAY_MS;
   const decision = recommendAction({
     engagement_score: engagement,
     // Without a trained model yet, the observed purchase rate stands in (said so in the reasons).
     purchase_probability_30d: purchaseProbability ?? Math.min(1, row.purchases / Math.max(1, row.sessions)),
     p_alive: pAlive,
-    expected_value_90d: expected90 !== null && value ? expected90 * value.params.mean_spend : null,
+    expected_value_90d: expected90 !== null && spendPerPurchase !== null ? expected90 * spendPerPurchase : null,
     days_since_last_visit: daysSinceVisit,
     has_cart: row.carts > row.purchases,
   });
@@ -58,6 +61,7 @@ users.get("/:user_id/next-action", async (c) => {
     purchase_probability_30d: round(purchaseProbability),
     p_alive: round(pAlive),
     expected_purchases_90d: round(expected90),
+    expected_value_90d: expected90 !== null && spendPerPurchase !== null ? Math.round(expected90 * spendPerPurchase * 100) / 100 : null,
     recommended_action: decision.recommended_action,
     reasons: purchaseProbability === null ? [...decision.reasons, "no trained propensity model yet: the observed purchase rate stands in"] : decision.reasons,
     model_version: [propensity?.id, value?.id].filter(Boolean).join(",") || null,
