@@ -6,6 +6,8 @@ import { classifyPersona, classifyRecency, microSegment, type PersonaResult } fr
 import { extractSessionFeatures, type SessionFeatures } from "../persona/features";
 import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
 import { currentInterests, type ProfileView } from "../profile/profile";
+import { foldInUser } from "../recsys/als";
+import { cfAffinities } from "../recsys/vectors";
 import { itemFacts, itemFeatures } from "../ranking/index";
 import { rankItems } from "../ranking/rank";
 import type { DecisionSnapshot } from "./snapshot";
@@ -140,6 +142,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
       country: ctx.geo?.country ?? null,
       consent,
       reasonPrefix,
+      cf: segment?.holdout ? null : collaborativeAffinity(snapshot, profile, opts.now),
     },
   );
 
@@ -171,4 +174,32 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
     cache_ttl: surface.cache_ttl,
     profile_status: personalized ? opts.profileStatus : "not_used",
   };
+}
+
+/**
+ * The visitor's collaborative-filtering preferences: fold their decayed item interests into the active model's
+ * factor space, then score every item the model knows. Null without a model or without known items.
+ */
+function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView | null, now: number): { affinity: Float32Array; interactions: number } | null {
+  const cf = snapshot.cf;
+  if (!cf || !profile) return null;
+  const strengths = new Map<string, number>();
+  const halfLife = snapshot.index.config.ranking.interest_half_life_days;
+  for (const [key, { w, at }] of Object.entries(profile.interests)) {
+    if (!key.startsWith("item:")) continue;
+    const decayed = w * Math.pow(0.5, Math.max(0, now - at) / (halfLife * 86_400_000));
+    if (decayed > 0 && cf.vectors.items.index.has(key.slice(5))) strengths.set(key.slice(5), decayed);
+  }
+  if (strengths.size === 0) return null;
+  const user = foldInUser(strengths, cf.vectors.items, cf.vectors.foldIn);
+  if (!user) return null;
+  const byRow = cfAffinities(user, cf.vectors.items);
+  // Predicted preferences of unseen items are small in absolute terms (a few hundredths); what carries signal
+  // is their order for this visitor. Normalised by the visitor's strongest, like interests, they sit on the
+  // same 0..1 scale as the content match they are blended with.
+  let max = 0;
+  for (const v of byRow) max = Math.max(max, v);
+  const affinity = new Float32Array(cf.rowOf.length);
+  for (let i = 0; i < affinity.length; i++) affinity[i] = cf.rowOf[i]! >= 0 ? (max > 0 ? byRow[cf.rowOf[i]!]! / max : 0) : -1;
+  return { affinity, interactions: strengths.size };
 }

@@ -3,6 +3,7 @@
 import type { Item } from "../catalog/item";
 import type { RankingWeights, SurfaceDefinition } from "../config/schema";
 import type { DeviceClass } from "../persona/signals";
+import { hybridUserMatch } from "../recsys/vectors";
 import { DEVICE_BITS, type RankIndex } from "./index";
 
 export interface RankVisitor {
@@ -19,6 +20,11 @@ export interface RankVisitor {
   consent: ReadonlySet<string>;
   /** Reason prefix, e.g. "novice_shopper+mobile+intent:learn". */
   reasonPrefix: string;
+  /**
+   * Collaborative filtering: the visitor's predicted preference per rank-index item (-1 where the model has no
+   * vector: new items rank on content alone) and how many of their items the model knows (its weight grows with it).
+   */
+  cf?: { affinity: Float32Array; interactions: number } | null;
 }
 
 export interface RankQuery {
@@ -160,6 +166,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   const excludeAnchors = anchorSet.size > 0;
   const interests = interestVec;
   const marks = anchorMark;
+  const cf = visitor.personalized && visitor.cf ? visitor.cf : null;
   let eligible = 0;
   for (let c = 0; c < pool.length; c++) {
     const i = pool[c]!;
@@ -171,7 +178,8 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
     const base = prior ? prior[i]! : popularity[i]!;
     const interest = beta > 0 ? interestMatch(featStart, featList, interests, i) : 0;
     const similarity = anchorWeight > 0 ? jaccard(featStart, featList, marks, i, anchorSize) : 0;
-    const um = combineUserMatch(base, interest, beta, similarity, anchorWeight);
+    const content = combineUserMatch(base, interest, beta, similarity, anchorWeight);
+    const um = cf === null ? content : hybridUserMatch(content, cf.affinity[i]! >= 0 ? cf.affinity[i]! : null, cf.interactions);
     scoreBuf[eligible] =
       wUser * um + wTrend * trend[i]! + wInventory * inventory[i]! + wMargin * margin[i]! + wFresh * freshness[i]! + wSeason * seasonal[i]!;
     candBuf[eligible] = i;
@@ -302,12 +310,15 @@ interface MatchContext {
 }
 
 /** user_match for item i with its parts, for explanations (the hot loop inlines the same three helpers). */
-function userMatch(ctx: MatchContext, i: number): { value: number; base: number; interest: number; similarity: number } {
+function userMatch(ctx: MatchContext, i: number): { value: number; base: number; interest: number; similarity: number; collaborative: number | null } {
   const { index } = ctx;
   const base = ctx.prior ? ctx.prior[i]! : index.popularity[i]!;
   const interest = ctx.beta > 0 ? interestMatch(index.featStart, index.featList, interestVec, i) : 0;
   const similarity = ctx.anchorWeight > 0 ? jaccard(index.featStart, index.featList, anchorMark, i, ctx.anchorSize) : 0;
-  return { value: combineUserMatch(base, interest, ctx.beta, similarity, ctx.anchorWeight), base, interest, similarity };
+  const content = combineUserMatch(base, interest, ctx.beta, similarity, ctx.anchorWeight);
+  const cf = ctx.visitor.personalized && ctx.visitor.cf ? ctx.visitor.cf : null;
+  const collaborative = cf && cf.affinity[i]! >= 0 ? cf.affinity[i]! : null;
+  return { value: cf ? hybridUserMatch(content, collaborative, cf.interactions) : content, base, interest, similarity, collaborative };
 }
 
 /** Runs while the scratch interest vector and anchor marks are still set for this request. */
@@ -345,6 +356,7 @@ function explain(ctx: MatchContext, i: number, score: number, w: RankingWeights,
         : "popular";
     parts.push({ weight: w.user_match * um.value, text });
   }
+  if (um.collaborative !== null && um.collaborative >= 0.3) parts.push({ weight: w.user_match * um.collaborative, text: "liked by shoppers with your taste" });
   if (um.similarity > 0) {
     const anchor = anchorIdx.length === 1 ? index.items[anchorIdx[0]!]!.id : "your cart";
     parts.push({ weight: w.user_match * ctx.anchorWeight * um.similarity, text: `related to ${anchor}` });

@@ -2,7 +2,7 @@
 // background (stale-while-revalidate) when older than SNAPSHOT_TTL_SECONDS. /v1/rank never waits on D1
 // except for the very first request an isolate serves.
 import { defaultConfig } from "../../shared/config/default";
-import { buildSnapshot, type DecisionSnapshot } from "../../shared/decision/snapshot";
+import { attachCf, buildSnapshot, type DecisionSnapshot } from "../../shared/decision/snapshot";
 import { refreshTimeScores } from "../../shared/ranking/index";
 import { loadCatalog, loadCatalogVersion } from "./catalog";
 
@@ -26,7 +26,9 @@ async function track(job: () => Promise<DecisionSnapshot>): Promise<DecisionSnap
 
 async function rebuild(env: Env): Promise<DecisionSnapshot> {
   const { items, version } = await loadCatalog(env.DB);
-  current = buildSnapshot(items, defaultConfig, version, Date.now());
+  const snapshot = buildSnapshot(items, defaultConfig, version, Date.now());
+  await syncCf(env, snapshot);
+  current = snapshot;
   return current;
 }
 
@@ -35,8 +37,31 @@ async function refresh(env: Env, previous: DecisionSnapshot): Promise<DecisionSn
   const version = await loadCatalogVersion(env.DB);
   if (version !== previous.version) return rebuild(env);
   refreshTimeScores(previous.index, Date.now());
+  await syncCf(env, previous);
   previous.builtAt = Date.now();
   return previous;
+}
+
+const ACTIVE_CF = "FROM model_versions WHERE kind = 'cf_item_vectors' AND status = 'active' ORDER BY activated_at DESC LIMIT 1";
+
+/**
+ * Brings the snapshot's collaborative-filtering vectors to the active model version: a cheap id check on every
+ * refresh, the vectors (tens of KB) only when the nightly job activated a new version. A failure keeps ranking
+ * content-based, never fails it.
+ */
+async function syncCf(env: Env, snapshot: DecisionSnapshot): Promise<void> {
+  try {
+    const active = await env.DB.prepare(`SELECT id ${ACTIVE_CF}`).first<{ id: string }>();
+    if (!active) {
+      snapshot.cf = null;
+      return;
+    }
+    if (snapshot.cf?.version === active.id) return;
+    const row = await env.DB.prepare(`SELECT id, params ${ACTIVE_CF}`).first<{ id: string; params: string }>();
+    if (row) attachCf(snapshot, row.id, JSON.parse(row.params));
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", cf_vectors: err instanceof Error ? err.message : String(err) }));
+  }
 }
 
 export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<DecisionSnapshot> {
