@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
 import { hash32 } from "../../shared/hash";
 import { rocAuc } from "../../shared/models/auc";
-import { fitBgNbd } from "../../shared/models/bgnbd";
+import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParams } from "../../shared/models/bgnbd";
 import { fitGammaGamma } from "../../shared/models/gamma-gamma";
 import { fitLogistic, predictProba, type LogisticModel } from "../../shared/models/logistic";
 import { modelVersions } from "../../shared/db/schema";
@@ -75,7 +75,10 @@ export const customerValueJob: Job = {
     const fit = fitBgNbd(histories);
     // Spend per purchase (Gamma–Gamma) from the repeat buyers' mean order values.
     const spend = fitGammaGamma(histories.filter((h) => h.x >= 1 && h.spend > 0).map((h) => ({ x: h.x, mean_spend: h.spend / h.purchases })));
-    const valid = fit.converged && Number.isFinite(fit.logLikelihood);
+    // When the data show no heterogeneity in dropout, a and b run off together along a ridge (only a/(a+b) is
+    // identified) and the predictions' series stop converging: a model must predict for every buyer it was fitted
+    // on before it serves.
+    const valid = fit.converged && Number.isFinite(fit.logLikelihood) && predictsForAll(fit.params, histories);
     // Spend with (almost) no heterogeneity drives q and γ to infinity: the fit is then no better than the
     // population mean, which serves instead.
     const spendUsable = spend.converged && spend.params.q > 1 && spend.params.q < 1e4;
@@ -83,10 +86,18 @@ export const customerValueJob: Job = {
     const id = `${CLV_KIND}:${runKey}`;
     const stamp = now.toISOString();
     const params = { bgnbd: fit.params, gamma_gamma: spendUsable ? spend.params : null, mean_spend: meanSpend, time_unit: "day" };
-    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
+    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, bgnbd_converged: fit.converged ? 1 : 0, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
     return { trained: true, model_version: id, activated: valid, buyers: histories.length, repeat_buyers: spend.customers, bgnbd: fit.params, gamma_gamma: spend.params, gamma_gamma_used: spendUsable, mean_spend: round(meanSpend) };
   },
 };
+
+function predictsForAll(params: BgNbdParams, histories: readonly { x: number; t_x: number; T: number }[]): boolean {
+  try {
+    return histories.every((h) => Number.isFinite(expectedPurchases(params, 90, h.x, h.t_x, h.T)) && Number.isFinite(probabilityAlive(params, h.x, h.t_x, h.T)));
+  } catch {
+    return false;
+  }
+}
 
 function round(x: number): number {
   return Math.round(x * 10_000) / 10_000;

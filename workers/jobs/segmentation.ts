@@ -10,8 +10,19 @@ const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 365;
 /** Rows per upsert statement (one JSON parameter each). */
 const CHUNK = 2000;
-/** Cluster on behaviour, not on every derived column: these carry the distinct signals. */
-const CLUSTER_FEATURES = ["log_sessions", "log_views", "log_carts", "log_purchases", "log_spend", "recency_days"] as const;
+/**
+ * Cluster on behaviour, not on every derived column: these carry the distinct signals. Counts and spend enter
+ * as log1p (they are heavily skewed) under their plain names, so labels read "high spend, high purchases";
+ * the published centroids of those features are therefore in log1p units.
+ */
+const CLUSTER_FEATURES = [
+  ["sessions", "log_sessions"],
+  ["views", "log_views"],
+  ["carts", "log_carts"],
+  ["purchases", "log_purchases"],
+  ["spend", "log_spend"],
+  ["days_since_last_visit", "recency_days"],
+] as const;
 
 const UPSERT_SQL = `INSERT INTO customer_segments (visitor_hash, segment_id, rfm_segment, model_version, assigned_at)
   SELECT json_extract(value, '$.v'), json_extract(value, '$.s'), json_extract(value, '$.r'), ?2, ?3 FROM json_each(?1) WHERE true
@@ -21,12 +32,12 @@ export const segmentationJob: Job = {
   name: "segmentation",
   async run({ env, db, now, runKey }) {
     const rows = await activityBetween(env.DB, new Date(now.getTime() - WINDOW_DAYS * DAY_MS), now);
-    const index = CLUSTER_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
+    const index = CLUSTER_FEATURES.map(([, source]) => FEATURE_NAMES.indexOf(source));
     const customers = rows.map((r) => {
       const v = featureVector(r, now);
       return {
         customer_id: r.visitor_hash,
-        features: Object.fromEntries(CLUSTER_FEATURES.map((name, i) => [name, v[index[i]!]!])),
+        features: Object.fromEntries(CLUSTER_FEATURES.map(([name], i) => [name, v[index[i]!]!])),
         ...(r.purchases > 0 ? { rfm: { customer_id: r.visitor_hash, ...rfmInputs(r, now) } } : {}),
       };
     });
@@ -42,8 +53,8 @@ export const segmentationJob: Job = {
     if (statements.length > 0) await env.DB.batch(statements);
     await db
       .insert(modelVersions)
-      .values({ id: version, kind: "segmentation", status: "active", params: { segments: result.segments, features: CLUSTER_FEATURES }, metrics: { k: result.k, silhouette: result.silhouette, customers: customers.length }, trainedOn: stamp, createdAt: stamp, activatedAt: stamp })
-      .onConflictDoUpdate({ target: modelVersions.id, set: { params: { segments: result.segments, features: CLUSTER_FEATURES }, metrics: { k: result.k, silhouette: result.silhouette, customers: customers.length }, trainedOn: stamp } });
+      .values({ id: version, kind: "segmentation", status: "active", params: { segments: result.segments, features: CLUSTER_FEATURES.map(([name, source]) => ({ name, source })) }, metrics: { k: result.k, silhouette: result.silhouette, customers: customers.length }, trainedOn: stamp, createdAt: stamp, activatedAt: stamp })
+      .onConflictDoUpdate({ target: modelVersions.id, set: { params: { segments: result.segments, features: CLUSTER_FEATURES.map(([name, source]) => ({ name, source })) }, metrics: { k: result.k, silhouette: result.silhouette, customers: customers.length }, trainedOn: stamp } });
     const rfmCounts: Record<string, number> = {};
     for (const a of result.assignments) if (a.rfm_segment) rfmCounts[a.rfm_segment] = (rfmCounts[a.rfm_segment] ?? 0) + 1;
     return {

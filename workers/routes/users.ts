@@ -40,8 +40,17 @@ users.get("/:user_id/next-action", async (c) => {
   const usable = propensity && propensity.params.features.join() === FEATURE_NAMES.join();
   const purchaseProbability = usable ? predictProba(propensity.params, featureVector(row, now)) : null;
   const history = repeatPurchaseInputs(row, now);
-  const pAlive = value && history ? probabilityAlive(value.params.bgnbd, history.x, history.t_x, history.T) : null;
-  const expected90 = value && history ? expectedPurchases(value.params.bgnbd, 90, history.x, history.t_x, history.T) : null;
+  // The model was checked on every buyer it saw; a history beyond those (numerically) reads as "no estimate".
+  const guarded = (f: () => number) => {
+    try {
+      const v = f();
+      return Number.isFinite(v) ? v : null;
+    } catch {
+      return null;
+    }
+  };
+  const pAlive = value && history ? guarded(() => probabilityAlive(value.params.bgnbd, history.x, history.t_x, history.T)) : null;
+  const expected90 = value && history ? guarded(() => expectedPurchases(value.params.bgnbd, 90, history.x, history.t_x, history.T)) : null;
   // Spend per purchase: the Gamma–Gamma estimate for this customer (shrunk towards the population's).
   const spendPerPurchase = value && history ? (value.params.gamma_gamma && row.purchases > 0 ? expectedAverageSpend(value.params.gamma_gamma, history.x, row.spend / row.purchases) : value.params.mean_spend) : null;
   const daysSinceVisit = (now.getTime() - Date.parse(row.last_ts)) / DAY_MS;
