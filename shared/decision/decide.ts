@@ -7,7 +7,6 @@ import { extractSessionFeatures, type SessionFeatures } from "../persona/feature
 import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
 import { currentInterests, type ProfileView } from "../profile/profile";
 import { foldInUser } from "../recsys/als";
-import { cfAffinities } from "../recsys/vectors";
 import { itemFacts, itemFeatures } from "../ranking/index";
 import { rankItems } from "../ranking/rank";
 import type { DecisionSnapshot } from "./snapshot";
@@ -193,13 +192,25 @@ function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView 
   if (strengths.size === 0) return null;
   const user = foldInUser(strengths, cf.vectors.items, cf.vectors.foldIn);
   if (!user) return null;
-  const byRow = cfAffinities(user, cf.vectors.items);
+  // Predicted preference per rank-index item, in one monomorphic pass over the typed arrays (the hot path).
+  const { vectors, factors } = cf.vectors.items;
+  const affinity = new Float32Array(cf.rowOf.length);
+  let max = 0;
+  for (let i = 0; i < affinity.length; i++) {
+    const r = cf.rowOf[i]!;
+    if (r < 0) {
+      affinity[i] = -1;
+      continue;
+    }
+    let dot = 0;
+    for (let k = 0, o = r * factors; k < factors; k++, o++) dot += user[k]! * vectors[o]!;
+    const v = dot > 0 ? (dot < 1 ? dot : 1) : 0;
+    affinity[i] = v;
+    if (v > max) max = v;
+  }
   // Predicted preferences of unseen items are small in absolute terms (a few hundredths); what carries signal
   // is their order for this visitor. Normalised by the visitor's strongest, like interests, they sit on the
   // same 0..1 scale as the content match they are blended with.
-  let max = 0;
-  for (const v of byRow) max = Math.max(max, v);
-  const affinity = new Float32Array(cf.rowOf.length);
-  for (let i = 0; i < affinity.length; i++) affinity[i] = cf.rowOf[i]! >= 0 ? (max > 0 ? byRow[cf.rowOf[i]!]! / max : 0) : -1;
+  if (max > 0) for (let i = 0; i < affinity.length; i++) if (affinity[i]! > 0) affinity[i] = affinity[i]! / max;
   return { affinity, interactions: strengths.size };
 }
