@@ -9,7 +9,7 @@ import { hashVisitorId } from "../shared/privacy";
 import { decodeItemVectors } from "../shared/recsys/vectors";
 import worker from "./index";
 import { NIGHTLY_JOBS } from "./jobs/nightly";
-import { call, json } from "./test/helpers";
+import { call, json, seedDemo } from "./test/helpers";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-11-21T03:00:00.000Z");
@@ -94,6 +94,7 @@ describe("nightly jobs on the cron trigger", () => {
   });
 
   it("segments customers from their history: RFM names and behavioural clusters, none below the k-anonymity floor", { timeout: 60_000 }, async () => {
+    await seedDemo();
     const at = NOW + 3 * DAY;
     const history = syntheticHistory({ customers: 1500, days: 180, now: new Date(at), seed: 7 });
     const hashes = new Map<string, string>();
@@ -139,6 +140,12 @@ describe("nightly jobs on the cron trigger", () => {
     expect(propensity.holdout_auc as number).toBeGreaterThan(0.7);
     const value = await runOutcome("customer_value");
     expect(value.activated, JSON.stringify(value)).toBe(true);
+    // The persona weights were re-fitted on visitors whose purchases reveal a persona, and judged on a holdout.
+    const persona = await runOutcome("persona_refresh");
+    expect(persona.refit, JSON.stringify(persona)).toBe(true);
+    expect(persona.train as number).toBeGreaterThanOrEqual(200);
+    expect(Number.isFinite(persona.holdout_log_loss as number)).toBe(true);
+    expect(persona.activated).toBe((persona.holdout_log_loss as number) <= (persona.serving_log_loss as number));
     const loyal = history.customers.find((c) => c.archetype === "loyal")!.visitor;
     const next = await call(`/v1/users/${loyal}/next-action`, { admin: true });
     expect(next.status, await next.clone().text()).toBe(200);

@@ -56,6 +56,13 @@ export const PersonaConfig = z
     default_intent: id.default("browse"),
     /** Words in site searches that signal a skill level or interest: feature `search:<class>`. */
     search_lexicon: z.record(id, z.array(z.string().min(2).max(40)).max(100)),
+    /**
+     * Nightly re-fit of the persona weights from outcomes (what visitors bought was made for), with these
+     * weights as the prior; `enabled: false` keeps the configured weights as they are.
+     */
+    refit: z
+      .object({ enabled: z.boolean().default(true), prior_strength: z.number().positive().default(1), min_labels: z.number().int().min(1).default(200) })
+      .default({ enabled: true, prior_strength: 1, min_labels: 200 }),
     /** Visitors first seen less than this many hours ago are "new"; unseen for this many days, "lapsed". */
     recency: z.object({ new_hours: z.number().positive().default(24), lapsed_days: z.number().positive().default(30) }),
     /** Micro-segment id template; tokens {persona} {intent} {device} {recency}. */

@@ -43,6 +43,8 @@ export interface DecisionSnapshot {
   content(): ContentIndex;
   /** Item vectors of the active collaborative-filtering model, when there is one. */
   cf: CfModel | null;
+  /** The nightly re-fitted persona weights in use (model_versions id), or null for the configured ones. */
+  personaVersion: string | null;
 }
 
 export function buildSnapshot(items: readonly Item[], config: AuraConfig, version: string, now: number): DecisionSnapshot {
@@ -54,5 +56,6 @@ export function buildSnapshot(items: readonly Item[], config: AuraConfig, versio
     personaModel: compilePersonaModel(config.persona),
     content: () => (content ??= buildContentIndex(items)),
     cf: null,
+    personaVersion: null,
   };
 }

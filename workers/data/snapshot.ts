@@ -4,6 +4,8 @@
 import { defaultConfig } from "../../shared/config/default";
 import { attachCf, buildSnapshot, type DecisionSnapshot } from "../../shared/decision/snapshot";
 import { refreshTimeScores } from "../../shared/ranking/index";
+import { PersonaConfig } from "../../shared/config/schema";
+import { compilePersonaModel } from "../../shared/persona/classify";
 import { loadCatalog, loadCatalogVersion } from "./catalog";
 
 let current: DecisionSnapshot | null = null;
@@ -28,6 +30,7 @@ async function rebuild(env: Env): Promise<DecisionSnapshot> {
   const { items, version } = await loadCatalog(env.DB);
   const snapshot = buildSnapshot(items, defaultConfig, version, Date.now());
   await syncCf(env, snapshot);
+  await syncPersona(env, snapshot);
   current = snapshot;
   return current;
 }
@@ -38,6 +41,7 @@ async function refresh(env: Env, previous: DecisionSnapshot): Promise<DecisionSn
   if (version !== previous.version) return rebuild(env);
   refreshTimeScores(previous.index, Date.now());
   await syncCf(env, previous);
+  await syncPersona(env, previous);
   previous.builtAt = Date.now();
   return previous;
 }
@@ -92,4 +96,26 @@ export function snapshotStatus(): { version: string | null; age_ms: number | nul
     items: current?.index.items.length ?? 0,
     last_error: lastError,
   };
+}
+
+const ACTIVE_PERSONA = "FROM model_versions WHERE kind = 'persona_weights' AND status = 'active' ORDER BY activated_at DESC LIMIT 1";
+
+/** The persona weights the nightly refresh activated (validated again here), or the configured ones. */
+async function syncPersona(env: Env, snapshot: DecisionSnapshot): Promise<void> {
+  try {
+    const active = await env.DB.prepare(`SELECT id ${ACTIVE_PERSONA}`).first<{ id: string }>();
+    if ((active?.id ?? null) === snapshot.personaVersion) return;
+    if (!active) {
+      snapshot.personaModel = compilePersonaModel(defaultConfig.persona);
+      snapshot.personaVersion = null;
+      return;
+    }
+    const row = await env.DB.prepare(`SELECT params ${ACTIVE_PERSONA}`).first<{ params: string }>();
+    const parsed = row ? PersonaConfig.safeParse(JSON.parse(row.params)) : null;
+    if (!parsed?.success) return;
+    snapshot.personaModel = compilePersonaModel(parsed.data);
+    snapshot.personaVersion = active.id;
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", persona_weights: err instanceof Error ? err.message : String(err) }));
+  }
 }

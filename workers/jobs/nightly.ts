@@ -4,10 +4,11 @@ import { driftJob } from "./drift";
 import { segmentationJob } from "./segmentation";
 import { collaborativeFilteringJob } from "./collaborative";
 import { customerValueJob, propensityJob } from "./models";
+import { personaRefreshJob } from "./persona";
 import { retentionJob } from "./retention";
 import { runJob, type Job, type JobRunResult } from "./runner";
 
-export const NIGHTLY_JOBS: Job[] = [retentionJob, segmentationJob, propensityJob, customerValueJob, collaborativeFilteringJob, driftJob];
+export const NIGHTLY_JOBS: Job[] = [retentionJob, segmentationJob, propensityJob, customerValueJob, collaborativeFilteringJob, personaRefreshJob, driftJob];
 
 export async function runNightly(env: Env, runKey: string, now = new Date()): Promise<JobRunResult[]> {
   const results: JobRunResult[] = [];
