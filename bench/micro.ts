@@ -8,7 +8,10 @@ import type { Item } from "../shared/catalog/item";
 import { createRng } from "../shared/catalog/prng";
 import { defaultConfig } from "../shared/config/default";
 import { decideRank, type DecideOptions } from "../shared/decision/decide";
-import { buildSnapshot, type DecisionSnapshot } from "../shared/decision/snapshot";
+import { attachCf, buildSnapshot, type DecisionSnapshot } from "../shared/decision/snapshot";
+import { trainAls } from "../shared/recsys/als";
+import { buildInteractionMatrix } from "../shared/recsys/interactions";
+import { encodeItemVectors } from "../shared/recsys/vectors";
 import { unitDraw } from "../shared/hash";
 import { classifyPersona } from "../shared/persona/classify";
 import { extractSessionFeatures, type SessionSignals } from "../shared/persona/features";
@@ -116,6 +119,18 @@ function topInterests(profile: VisitorProfile, snapshot: DecisionSnapshot, now: 
 }
 
 
+/** A published ALS model over the catalog's products (random tastes: the cost, not the quality, is measured). */
+function benchCfModel(items: readonly Item[], profile: VisitorProfile): unknown {
+  const rng = createRng(77);
+  const products = items.filter((i) => i.kind === "product").map((i) => i.id);
+  const seen = Object.keys(profile.interests).filter((k) => k.startsWith("item:")).map((k) => k.slice(5));
+  const events: { visitor: string; item: string; type: "page_view" }[] = [];
+  for (let v = 0; v < 2000; v++) for (let k = 0; k < 10; k++) events.push({ visitor: `v${v}`, item: rng.pick(products), type: "page_view" });
+  for (const item of seen) events.push({ visitor: "v0", item, type: "page_view" });
+  const model = trainAls(buildInteractionMatrix(events), { solver: "conjugate_gradient" });
+  return encodeItemVectors(model.items, { alpha: model.params.alpha, regularization: model.params.regularization });
+}
+
 export function runMicro(opts: MicroOptions): MicroResult[] {
   const now = Date.now();
   const results: MicroResult[] = [];
@@ -189,6 +204,15 @@ export function runMicro(opts: MicroOptions): MicroResult[] {
       op: () => decideRank(snap, req, profile, decideOpts),
     });
     if (n === 1000) {
+      // The same decision once a nightly collaborative-filtering model is active: the visitor's items are folded
+      // into the factor space and every item's preference computed (issue 5's hybrid user_match).
+      const cfSnap = buildSnapshot(snap.index.items, defaultConfig, "v-cf", now);
+      attachCf(cfSnap, "bench-cf", benchCfModel(snap.index.items, profile));
+      specs.push({
+        id: "decide_1k_cf",
+        name: `(extra) full decideRank as (d), 1,000 items, with the collaborative-filtering model active (32 factors)`,
+        op: () => decideRank(cfSnap, req, profile, decideOpts),
+      });
       // Extra, not in the brief's list: the rest of the request's CPU besides decideRank.
       const body = rankBodies(anonPool(1000), snap.index.items.filter((i) => i.kind === "product").map((i) => i.id), 1, 3)[0]!;
       specs.push({
