@@ -174,3 +174,6 @@ export const FeedbackRequest = z.object({
     .optional(),
 });
 export type FeedbackRequest = z.infer<typeof FeedbackRequest>;
+
+/** A visitor or customer id in a path (/v1/segments/:user_id, /v1/users/:user_id/...). */
+export const UserId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "1-128 chars of letters, digits, _ . : @ -");

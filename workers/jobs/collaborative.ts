@@ -2,13 +2,12 @@
 // evaluated on a time-based holdout (the last 14 days) against item–item co-occurrence, popularity and a
 // content-only ranker; the model trained on all 90 days is published as item vectors, and becomes the active
 // version only if ALS beat popularity on the holdout (the previous version keeps serving otherwise).
-import { and, eq } from "drizzle-orm";
 import { trainAls } from "../../shared/recsys/als";
 import { alsRecommender, evaluateModels, neighboursRecommender, popularityRecommender, type Recommender } from "../../shared/recsys/evaluate";
 import { buildInteractionMatrix, interactionTypes, splitByTime, type InteractionEvent } from "../../shared/recsys/interactions";
 import { itemItemNeighbours } from "../../shared/recsys/neighbours";
 import { encodeItemVectors } from "../../shared/recsys/vectors";
-import { modelVersions } from "../../shared/db/schema";
+import { saveModelVersion } from "./model-versions";
 import type { Job } from "./runner";
 
 const DAY_MS = 86_400_000;
@@ -66,11 +65,7 @@ export const collaborativeFilteringJob: Job = {
     const id = `cf_item_vectors:${runKey}`;
     const stamp = now.toISOString();
     const metrics = Object.fromEntries(evaluation.flatMap((e) => [[`${e.model}_recall_at_10`, e.recall_at_10], [`${e.model}_ndcg_at_10`, e.ndcg_at_10]]));
-    const row = { kind: "cf_item_vectors", status: validated ? ("active" as const) : ("rejected" as const), params: published, metrics, trainedOn: stamp, activatedAt: validated ? stamp : null };
-    // Rerunning a night rewrites its own version; activation retires the previous active one in the same batch.
-    const upsert = db.insert(modelVersions).values({ id, createdAt: stamp, ...row }).onConflictDoUpdate({ target: modelVersions.id, set: row });
-    if (validated) await db.batch([db.update(modelVersions).set({ status: "retired" }).where(and(eq(modelVersions.kind, "cf_item_vectors"), eq(modelVersions.status, "active"))), upsert]);
-    else await upsert;
+    await saveModelVersion(db, "cf_item_vectors", id, { status: validated ? "active" : "rejected", params: published, metrics, trainedOn: stamp, activatedAt: validated ? stamp : null }, stamp);
     return { events: events.length, visitors: full.visitors.ids.length, items: full.items.ids.length, holdout_days: HOLDOUT_DAYS, evaluation, model_version: id, activated: validated };
   },
 };

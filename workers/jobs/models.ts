@@ -4,16 +4,15 @@
 //   same holdout (the previous version keeps serving otherwise);
 // - customer value: BG/NBD (purchase frequency and churn, in days) and Gamma–Gamma (spend per purchase) over
 //   the past year's buyers.
-import { and, eq } from "drizzle-orm";
 import { featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
 import { hash32 } from "../../shared/hash";
 import { rocAuc } from "../../shared/models/auc";
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdParams } from "../../shared/models/bgnbd";
 import { fitGammaGamma } from "../../shared/models/gamma-gamma";
 import { fitLogistic, predictProba, type LogisticModel } from "../../shared/models/logistic";
-import { modelVersions } from "../../shared/db/schema";
 import { activityBetween, purchasersBetween } from "./activity";
-import type { Db, Job } from "./runner";
+import { activeModel, saveModelVersion } from "./model-versions";
+import type { Job } from "./runner";
 
 const DAY_MS = 86_400_000;
 export const LABEL_DAYS = 30;
@@ -25,17 +24,6 @@ const isHoldout = (visitor: string) => hash32(`holdout:${visitor}`) % 5 === 0;
 
 export const PROPENSITY_KIND = "purchase_propensity";
 export const CLV_KIND = "customer_value";
-
-async function activate(db: Db, kind: string, id: string, row: Omit<typeof modelVersions.$inferInsert, "id" | "kind" | "createdAt">, stamp: string): Promise<void> {
-  const upsert = db.insert(modelVersions).values({ id, kind, createdAt: stamp, ...row }).onConflictDoUpdate({ target: modelVersions.id, set: row });
-  if (row.status === "active") await db.batch([db.update(modelVersions).set({ status: "retired" }).where(and(eq(modelVersions.kind, kind), eq(modelVersions.status, "active"))), upsert]);
-  else await upsert;
-}
-
-export async function activeModel<T>(db: Db, kind: string): Promise<{ id: string; params: T } | null> {
-  const [row] = await db.select({ id: modelVersions.id, params: modelVersions.params }).from(modelVersions).where(and(eq(modelVersions.kind, kind), eq(modelVersions.status, "active"))).limit(1);
-  return row ? { id: row.id, params: row.params as T } : null;
-}
 
 export const propensityJob: Job = {
   name: "purchase_propensity",
@@ -58,7 +46,7 @@ export const propensityJob: Job = {
     const accepted = model.converged && (previousAuc === null || auc >= previousAuc);
     const id = `${PROPENSITY_KIND}:${runKey}`;
     const stamp = now.toISOString();
-    await activate(db, PROPENSITY_KIND, id, { status: accepted ? "active" : "rejected", params: { ...model, features: FEATURE_NAMES }, metrics: { holdout_auc: auc, previous_auc: previousAuc, train_rows: train.length, holdout_rows: holdout.length, positive_rate: positives / train.length }, trainedOn: cutoff.toISOString(), activatedAt: accepted ? stamp : null }, stamp);
+    await saveModelVersion(db, PROPENSITY_KIND, id, { status: accepted ? "active" : "rejected", params: { ...model, features: FEATURE_NAMES }, metrics: { holdout_auc: auc, previous_auc: previousAuc, train_rows: train.length, holdout_rows: holdout.length, positive_rate: positives / train.length }, trainedOn: cutoff.toISOString(), activatedAt: accepted ? stamp : null }, stamp);
     return { trained: true, model_version: id, activated: accepted, holdout_auc: round(auc), previous_auc: previousAuc === null ? null : round(previousAuc), train_rows: train.length, holdout_rows: holdout.length, positives };
   },
 };
@@ -86,7 +74,7 @@ export const customerValueJob: Job = {
     const id = `${CLV_KIND}:${runKey}`;
     const stamp = now.toISOString();
     const params = { bgnbd: fit.params, gamma_gamma: spendUsable ? spend.params : null, mean_spend: meanSpend, time_unit: "day" };
-    await activate(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, bgnbd_converged: fit.converged ? 1 : 0, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
+    await saveModelVersion(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, bgnbd_converged: fit.converged ? 1 : 0, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
     return { trained: true, model_version: id, activated: valid, buyers: histories.length, repeat_buyers: spend.customers, bgnbd: fit.params, gamma_gamma: spend.params, gamma_gamma_used: spendUsable, mean_spend: round(meanSpend) };
   },
 };

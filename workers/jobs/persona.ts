@@ -2,7 +2,6 @@
 // persona (the personas the bought items were made for), with the configured weights as the prior. The new
 // weights serve (through the isolate snapshot) only if their held-out log-loss is not worse than the weights
 // serving now; cold-start rules are never touched.
-import { and, eq } from "drizzle-orm";
 import { defaultConfig } from "../../shared/config/default";
 import { PersonaConfig } from "../../shared/config/schema";
 import { buildSnapshot } from "../../shared/decision/snapshot";
@@ -11,7 +10,7 @@ import { extractSessionFeatures, sessionEventTypes, type SessionEvent, type Sess
 import { personaLogLoss, refitPersonaWeights, type LabelledSession } from "../../shared/persona/refit";
 import { itemFacts } from "../../shared/ranking/index";
 import type { ReferrerClass } from "../../shared/persona/signals";
-import { modelVersions } from "../../shared/db/schema";
+import { activeModel, saveModelVersion } from "./model-versions";
 import { loadCatalog } from "../data/catalog";
 import type { Job } from "./runner";
 
@@ -85,17 +84,14 @@ export const personaRefreshJob: Job = {
     if (train.length < config.refit.min_labels) return { refit: false, note: `${train.length} labelled visitors, fewer than min_labels ${config.refit.min_labels}`, labelled: train.length + holdout.length };
 
     const refit = refitPersonaWeights(config, train, { priorStrength: config.refit.prior_strength });
-    const [active] = await db.select({ params: modelVersions.params }).from(modelVersions).where(and(eq(modelVersions.kind, PERSONA_KIND), eq(modelVersions.status, "active"))).limit(1);
+    const active = await activeModel<unknown>(db, PERSONA_KIND);
     const serving = active ? (PersonaConfig.safeParse(active.params).data ?? config) : config;
     const loss = personaLogLoss(refit, holdout);
     const servingLoss = personaLogLoss(serving, holdout);
     const accepted = holdout.length > 0 && PersonaConfig.safeParse(refit).success && loss <= servingLoss;
     const id = `${PERSONA_KIND}:${runKey}`;
     const stamp = now.toISOString();
-    const row = { kind: PERSONA_KIND, status: accepted ? ("active" as const) : ("rejected" as const), params: refit, metrics: { holdout_log_loss: loss, serving_log_loss: servingLoss, train: train.length, holdout: holdout.length }, trainedOn: stamp, activatedAt: accepted ? stamp : null };
-    const upsert = db.insert(modelVersions).values({ id, createdAt: stamp, ...row }).onConflictDoUpdate({ target: modelVersions.id, set: row });
-    if (accepted) await db.batch([db.update(modelVersions).set({ status: "retired" }).where(and(eq(modelVersions.kind, PERSONA_KIND), eq(modelVersions.status, "active"))), upsert]);
-    else await upsert;
+    await saveModelVersion(db, PERSONA_KIND, id, { status: accepted ? "active" : "rejected", params: refit, metrics: { holdout_log_loss: loss, serving_log_loss: servingLoss, train: train.length, holdout: holdout.length }, trainedOn: stamp, activatedAt: accepted ? stamp : null }, stamp);
     return { refit: true, model_version: id, activated: accepted, holdout_log_loss: Math.round(loss * 10_000) / 10_000, serving_log_loss: Math.round(servingLoss * 10_000) / 10_000, train: train.length, holdout: holdout.length };
   },
 };

@@ -1,9 +1,9 @@
 // GET /v1/segments/:user_id: the visitor's current persona and micro-segment (from the feature store) and
 // their nightly customer segment (RFM and behavioural cluster, from D1).
 import { Hono } from "hono";
-import { z } from "zod";
 import { viewVisitor } from "../../shared/decision/decide";
 import { getSnapshot } from "../data/snapshot";
+import { UserId } from "../../shared/api/schemas";
 import { ApiError, invalidRequest } from "../http/errors";
 import type { AppEnv } from "../http/middleware";
 import { featureStore } from "../services";
@@ -11,7 +11,6 @@ import { hashVisitorId } from "../../shared/privacy";
 
 export const segments = new Hono<AppEnv>();
 
-const UserId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "1-128 chars of letters, digits, _ . : @ -");
 
 segments.get("/:user_id", async (c) => {
   const parsed = UserId.safeParse(c.req.param("user_id"));

@@ -3,21 +3,21 @@
 // with the reasons behind it.
 import { Hono } from "hono";
 import { drizzle } from "drizzle-orm/d1";
-import { z } from "zod";
 import { engagementScore, featureVector, FEATURE_NAMES, repeatPurchaseInputs } from "../../shared/customers/features";
 import { expectedPurchases, probabilityAlive, type BgNbdParams } from "../../shared/models/bgnbd";
 import { expectedAverageSpend, type GammaGammaParams } from "../../shared/models/gamma-gamma";
 import { predictProba, type LogisticModel } from "../../shared/models/logistic";
 import { recommendAction } from "../../shared/models/next-action";
 import { hashVisitorId } from "../../shared/privacy";
+import { UserId } from "../../shared/api/schemas";
 import { ApiError, invalidRequest } from "../http/errors";
 import type { AppEnv } from "../http/middleware";
 import { activityBetween } from "../jobs/activity";
-import { activeModel, CLV_KIND, PROPENSITY_KIND } from "../jobs/models";
+import { activeModel } from "../jobs/model-versions";
+import { CLV_KIND, PROPENSITY_KIND } from "../jobs/models";
 
 export const users = new Hono<AppEnv>();
 
-const UserId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "1-128 chars of letters, digits, _ . : @ -");
 const DAY_MS = 86_400_000;
 /** The activity a score is computed from: the propensity model's observation window. */
 const WINDOW_DAYS = 180;
