@@ -163,6 +163,40 @@ describe("nightly jobs on the cron trigger", () => {
     expect(res.status).toBe(200);
     const body = await json<{ segments: { id: string; kind?: string; rfm_segment?: string | null }[] }>(res);
     expect(body.segments.find((s) => s.kind === "customer")!.id).toMatch(/^cust_cluster_/);
+
+    // The segments feed ranking: a customer's profile store looks their segment up in the background (the
+    // read that notices never waits for D1), and from then on /v1/rank places them in a micro-segment named
+    // by their RFM lifecycle stage, with their cluster beside it.
+    const lapsedBuyers = history.customers.filter((c) => c.archetype === "lapsed").map((c) => c.visitor);
+    const row = (await env.DB.prepare("SELECT visitor_hash, segment_id, rfm_segment FROM customer_segments WHERE rfm_segment IS NOT NULL AND visitor_hash IN (SELECT value FROM json_each(?)) LIMIT 1")
+      .bind(JSON.stringify(lapsedBuyers.map((v) => hashes.get(v)!)))
+      .first<{ visitor_hash: string; segment_id: string; rfm_segment: string }>())!;
+    const buyer = lapsedBuyers.find((v) => hashes.get(v) === row.visitor_hash)!;
+    const store = env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName(buyer));
+    expect(await store.getProfile(buyer)).toBeNull();
+    let seen = null;
+    for (let i = 0; i < 100 && !seen; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      seen = await store.getProfile(buyer);
+    }
+    expect(seen?.customer_segment).toMatchObject({ cluster: row.segment_id, lifecycle: row.rfm_segment });
+    const rankAs = async (anon: string) =>
+      json<{ segment: { id: string; name: string; features: { lifecycle: string; customer_segment: string | null; recency: string } }; experiment: { id: string } | null }>(
+        await call("/v1/rank", { body: { surface_id: "homepage.hero", user_ctx: { anon_id: anon, consent: ["personalization"], device: "desktop" } } }),
+      );
+    const ranked = await rankAs(buyer);
+    expect(ranked.segment.features).toMatchObject({ lifecycle: row.rfm_segment, customer_segment: row.segment_id });
+    expect(ranked.segment.id.endsWith(`_${row.rfm_segment}`)).toBe(true);
+    const stranger = await rankAs("anon_never_seen_before");
+    expect(stranger.segment.features).toMatchObject({ lifecycle: "new", customer_segment: null, recency: "new" });
+    // An experiment targeted at the buyer's lifecycle stage enrols them and leaves the stranger out.
+    const targeted = await call("/v1/experiments", {
+      admin: true,
+      body: { id: "exp_winback", surface_id: "homepage.hero", allocation: "fixed", eligible_segments: [row.rfm_segment], variants: [{ id: "control", weight: 0.5 }, { id: "winback", weight: 0.5 }] },
+    });
+    expect(targeted.status, await targeted.clone().text()).toBe(201);
+    expect((await rankAs(buyer)).experiment?.id).toBe("exp_winback");
+    expect((await rankAs("anon_never_seen_before")).experiment).toBeNull();
   });
 
   it("runs the same jobs on demand under their own key", async () => {

@@ -95,6 +95,10 @@ export const SegmentBody = z.object({
     device_class: z.string(),
     recency: z.string(),
     price_sensitivity: z.string(),
+    /** RFM lifecycle segment of a known customer, else the recency class. */
+    lifecycle: z.string(),
+    /** The nightly behavioural cluster (`cust_<n>`), null when the visitor has none. */
+    customer_segment: z.string().nullable(),
   }),
 });
 export type SegmentBody = z.infer<typeof SegmentBody>;

@@ -109,10 +109,25 @@ export const defaultConfigInput: AuraConfigInput = {
       compare: [" vs ", "versus", "compare", "best "],
     },
     recency: { new_hours: 24, lapsed_days: 30 },
-    segment_template: "seg_{intent}_{device}_{recency}",
+    // The lifecycle token is the recency class for visitors the nightly segmentation has not scored, and
+    // their RFM segment once they have bought: the same bandit segments for newcomers, finer ones for customers.
+    segment_template: "seg_{intent}_{device}_{lifecycle}",
     labels: {
       device: { mobile: "Mobile", tablet: "Tablet", desktop: "Desktop" },
       recency: { new: "New", returning: "Returning", lapsed: "Lapsed" },
+      lifecycle: {
+        champions: "Champions",
+        loyal: "Loyal",
+        potential_loyalist: "Potential Loyalists",
+        new: "New Customers",
+        promising: "Promising",
+        need_attention: "Need Attention",
+        about_to_sleep: "About to Sleep",
+        at_risk: "At Risk",
+        cant_lose: "Can't Lose",
+        hibernating: "Hibernating",
+        lost: "Lost",
+      },
     },
   },
   ranking: {

@@ -65,11 +65,16 @@ export const PersonaConfig = z
       .default({ enabled: true, prior_strength: 1, min_labels: 200 }),
     /** Visitors first seen less than this many hours ago are "new"; unseen for this many days, "lapsed". */
     recency: z.object({ new_hours: z.number().positive().default(24), lapsed_days: z.number().positive().default(30) }),
-    /** Micro-segment id template; tokens {persona} {intent} {device} {recency}. */
-    segment_template: z.string().min(1).max(80).default("seg_{intent}_{device}_{recency}"),
+    /**
+     * Micro-segment id template; tokens {persona} {intent} {device} {recency}, {lifecycle} (the nightly RFM
+     * segment of a customer who bought, else the recency class) and {cluster} (the nightly behavioural
+     * cluster, "none" when unknown).
+     */
+    segment_template: z.string().min(1).max(80).default("seg_{intent}_{device}_{lifecycle}"),
     labels: z.object({
       device: z.record(z.string(), z.string()),
       recency: z.record(z.string(), z.string()),
+      lifecycle: z.record(z.string(), z.string()).default({}),
     }),
   })
   .superRefine((cfg, ctx) => {

@@ -69,7 +69,7 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
   );
   const persona = classifyPersona(features, profile?.event_count ?? 0, snapshot.personaModel, unitDraw("persona-holdout", input.anonId));
   const recency = classifyRecency(profile?.first_seen ?? null, profile?.previous_visit ?? null, now, cfg.recency);
-  const seg = microSegment(persona.persona, persona.intent, input.device, recency, cfg);
+  const seg = microSegment(persona.persona, persona.intent, input.device, recency, cfg, profile?.customer_segment ?? null);
   const high = features.get("price_band:high") ?? 0;
   const low = features.get("price_band:low") ?? 0;
   const priceSensitivity = high > 0.5 ? "low" : low > 0.5 ? "high" : "medium";
@@ -86,7 +86,14 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
       fallback: persona.fallback,
       holdout: persona.holdout,
       decided_by: persona.decided_by,
-      features: { intent: persona.intent, device_class: input.device, recency, price_sensitivity: priceSensitivity },
+      features: {
+        intent: persona.intent,
+        device_class: input.device,
+        recency,
+        price_sensitivity: priceSensitivity,
+        lifecycle: seg.lifecycle,
+        customer_segment: seg.customer_segment,
+      },
     },
   };
 }
@@ -175,15 +182,36 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
   };
 }
 
+interface CfAffinity {
+  affinity: Float32Array;
+  interactions: number;
+}
+
+/**
+ * One page view ranks several surfaces with the same profile object (the isolate's profile cache hands it to
+ * each): the fold-in and the catalog-wide scoring are done once per profile, model and minute (interests
+ * decay over days, so a minute-old answer is the same answer). Keyed weakly: it goes when the profile does;
+ * the model object is per snapshot, whose item order the affinities follow.
+ */
+const affinityCache = new WeakMap<ProfileView, { cf: object; minute: number; value: CfAffinity | null }>();
+
 /**
  * The visitor's collaborative-filtering preferences: fold their decayed item interests into the active model's
  * factor space, then score every item the model knows. Null without a model or without known items.
  */
-function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView | null, now: number): { affinity: Float32Array; interactions: number } | null {
+function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView | null, now: number): CfAffinity | null {
   const cf = snapshot.cf;
   if (!cf || !profile) return null;
+  const minute = Math.floor(now / 60_000);
+  const cached = affinityCache.get(profile);
+  if (cached && cached.cf === cf && cached.minute === minute) return cached.value;
+  const value = computeAffinity(cf, profile, now, snapshot.index.config.ranking.interest_half_life_days);
+  affinityCache.set(profile, { cf, minute, value });
+  return value;
+}
+
+function computeAffinity(cf: NonNullable<DecisionSnapshot["cf"]>, profile: ProfileView, now: number, halfLife: number): CfAffinity | null {
   const strengths = new Map<string, number>();
-  const halfLife = snapshot.index.config.ranking.interest_half_life_days;
   for (const [key, { w, at }] of Object.entries(profile.interests)) {
     if (!key.startsWith("item:")) continue;
     const decayed = w * Math.pow(0.5, Math.max(0, now - at) / (halfLife * 86_400_000));
@@ -192,9 +220,11 @@ function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView 
   if (strengths.size === 0) return null;
   const user = foldInUser(strengths, cf.vectors.items, cf.vectors.foldIn);
   if (!user) return null;
-  // Predicted preference per rank-index item, in one monomorphic pass over the typed arrays (the hot path).
+  // Predicted preference per rank-index item, in one monomorphic pass over the typed arrays (the hot path),
+  // four factors per step (factor counts are multiples of four in practice; the tail loop covers the rest).
   const { vectors, factors } = cf.vectors.items;
   const affinity = new Float32Array(cf.rowOf.length);
+  const f4 = factors - (factors % 4);
   let max = 0;
   for (let i = 0; i < affinity.length; i++) {
     const r = cf.rowOf[i]!;
@@ -202,8 +232,17 @@ function collaborativeAffinity(snapshot: DecisionSnapshot, profile: ProfileView 
       affinity[i] = -1;
       continue;
     }
-    let dot = 0;
-    for (let k = 0, o = r * factors; k < factors; k++, o++) dot += user[k]! * vectors[o]!;
+    const o = r * factors;
+    let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+    let k = 0;
+    for (; k < f4; k += 4) {
+      d0 += user[k]! * vectors[o + k]!;
+      d1 += user[k + 1]! * vectors[o + k + 1]!;
+      d2 += user[k + 2]! * vectors[o + k + 2]!;
+      d3 += user[k + 3]! * vectors[o + k + 3]!;
+    }
+    for (; k < factors; k++) d0 += user[k]! * vectors[o + k]!;
+    const dot = d0 + d1 + d2 + d3;
     const v = dot > 0 ? (dot < 1 ? dot : 1) : 0;
     affinity[i] = v;
     if (v > max) max = v;

@@ -433,6 +433,13 @@ describe("assignFixed", () => {
     expect(assignFixed({ experiment: experiment({ eligibleSegments: [] }), unitId: "anon_1", segmentId: "seg_bargain", globalHoldout: 0 }).status).toBe("ineligible");
   });
 
+  it("also admits a unit by its customer cluster or lifecycle stage", () => {
+    const exp = experiment({ eligibleSegments: ["at_risk", "cust_cluster_2"] });
+    expect(assignFixed({ experiment: exp, unitId: "anon_1", segmentId: "seg_buy_mobile_at_risk", alsoIn: ["cust_cluster_0", "at_risk"], globalHoldout: 0 }).status).toBe("assigned");
+    expect(assignFixed({ experiment: exp, unitId: "anon_1", segmentId: null, alsoIn: ["cust_cluster_2", "champions"], globalHoldout: 0 }).status).toBe("assigned");
+    expect(assignFixed({ experiment: exp, unitId: "anon_1", segmentId: "seg_buy_mobile_new", alsoIn: ["new"], globalHoldout: 0 }).status).toBe("ineligible");
+  });
+
   it("puts each unit in at most one experiment of a layer, with the configured shares within 0.5%", () => {
     const ids = ["exp_a", "exp_b", "exp_c"];
     const shares = layerShares(ids, [0.5, 0.3, 0.2]);

@@ -279,7 +279,7 @@ export interface FixedExperiment {
   holdout: number;
   layer: string | null;
   bucketMap: BucketMap;
-  /** Micro-segments that may enter; null lets everyone in. */
+  /** Segments that may enter (micro-segment ids, customer clusters `cust_<n>`, lifecycle stages); null lets everyone in. */
   eligibleSegments: readonly string[] | null;
   /** This experiment's [start, end) of its layer; the whole layer when absent (it is alone there). */
   layerShare?: readonly [number, number];
@@ -289,6 +289,8 @@ export interface FixedAssignmentInput {
   experiment: FixedExperiment;
   unitId: string;
   segmentId: string | null;
+  /** The unit's other memberships that eligibility also matches: its customer cluster and lifecycle stage. */
+  alsoIn?: readonly string[];
   /** Share of all traffic kept out of every experiment. */
   globalHoldout: number;
 }
@@ -303,6 +305,11 @@ export interface FixedAssignment {
   propensity: number;
 }
 
+function isEligible(eligible: readonly string[], segmentId: string | null, alsoIn: readonly string[] | undefined): boolean {
+  if (segmentId !== null && eligible.includes(segmentId)) return true;
+  return alsoIn?.some((s) => eligible.includes(s)) ?? false;
+}
+
 /**
  * One unit's assignment: global holdout, then segment eligibility, then the layer, then the experiment's
  * holdout, then the variant's buckets. Each step hashes with its own salt so the steps are independent.
@@ -310,7 +317,7 @@ export interface FixedAssignment {
 export function assignFixed(input: FixedAssignmentInput): FixedAssignment {
   const { experiment, unitId, segmentId } = input;
   if (inGlobalHoldout(unitId, input.globalHoldout)) return { status: "global_holdout", variant: null, propensity: 1 };
-  if (experiment.eligibleSegments !== null && (segmentId === null || !experiment.eligibleSegments.includes(segmentId))) {
+  if (experiment.eligibleSegments !== null && !isEligible(experiment.eligibleSegments, segmentId, input.alsoIn)) {
     return { status: "ineligible", variant: null, propensity: 1 };
   }
   if (experiment.layer !== null) {

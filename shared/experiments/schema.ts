@@ -29,7 +29,8 @@ export const CreateExperiment = z
     guardrails: z.array(z.enum(rewardTypes)).max(5).default([]),
     segmented: z.boolean().default(true),
     shards: z.number().int().min(1).max(64).default(4),
-    /** Only visitors in these micro-segments enter the experiment (default: everyone). */
+    /** Only visitors in these segments enter (default: everyone): micro-segment ids, nightly customer clusters
+     *  (`cust_<n>`) or lifecycle stages (`at_risk`, `champions`, ... and `new`/`returning`/`lapsed`). */
     eligible_segments: z.array(z.string().min(1).max(80)).min(1).max(200).optional(),
     /** With a layer: the share of the layer's traffic this experiment takes (the rest is free for others). */
     layer_share: z.number().gt(0).max(1).optional(),

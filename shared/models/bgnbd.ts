@@ -31,6 +31,14 @@ export interface FitOptions {
    * histories, so this bounds the CPU a degenerate dataset (a maximum at the edge of the space) can take.
    */
   maxEvaluations?: number;
+  /**
+   * A normal prior on ln a and ln b with this standard deviation, centred on a = b = 1 (maximum a posteriori
+   * instead of maximum likelihood). Sparse histories often cannot tell how dropout varies between customers:
+   * the likelihood then keeps rising along a ridge where a and b grow together, and the predictions' series
+   * stop converging. The prior ends the ridge at finite values with the same dropout mean a/(a+b); data that
+   * do identify a and b outweigh it. Absent: plain maximum likelihood.
+   */
+  dropoutPriorSd?: number;
 }
 
 /** Enough for a 4-parameter fit with restarts several times over. */
@@ -80,10 +88,15 @@ export function fitBgNbd(customers: readonly PurchaseHistory[], opts: FitOptions
     a: Math.exp(v[2] as number),
     b: Math.exp(v[3] as number),
   });
-  const result = minimizeNelderMead((v) => -objective(toParams(v)), [0, Math.log(exposure / purchases), 0, 0], {
+  const sd = opts.dropoutPriorSd;
+  if (sd !== undefined && !(sd > 0)) throw new RangeError("dropoutPriorSd must be positive");
+  // Log-prior of (ln a, ln b), up to a constant; zero without a prior.
+  const logPrior = (v: readonly number[]) => (sd === undefined ? 0 : -((v[2] as number) ** 2 + (v[3] as number) ** 2) / (2 * sd * sd));
+  const result = minimizeNelderMead((v) => -objective(toParams(v)) - logPrior(v), [0, Math.log(exposure / purchases), 0, 0], {
     maxEvaluations: opts.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS,
   });
-  return { params: toParams(result.x), logLikelihood: -result.value, evaluations: result.evaluations, converged: result.converged };
+  const params = toParams(result.x);
+  return { params, logLikelihood: sd === undefined ? -result.value : objective(params), evaluations: result.evaluations, converged: result.converged };
 }
 
 /**

@@ -121,6 +121,15 @@ describe("micro-segments and recency", () => {
     const withPersona = { ...defaultConfig.persona, segment_template: "seg_{persona}_{intent}_{device}_{recency}" };
     expect(microSegment("shopper_pro", "buy", "desktop", "returning", withPersona).id).toBe("seg_shopper_pro_buy_desktop_returning");
   });
+  it("names a known customer's segment by their lifecycle stage, and everyone else's by recency", () => {
+    const atRisk = microSegment("shopper_pro", "buy", "desktop", "returning", defaultConfig.persona, { cluster: "cust_cluster_1", lifecycle: "at_risk" });
+    expect(atRisk).toMatchObject({ id: "seg_buy_desktop_at_risk", name: "Ready-to-buy Desktop Users (At Risk)", lifecycle: "at_risk", customer_segment: "cust_cluster_1" });
+    // A browsing customer with no purchases has a cluster but no RFM stage: recency stands in.
+    const browser = microSegment("shopper_pro", "buy", "desktop", "returning", defaultConfig.persona, { cluster: "cust_cluster_3", lifecycle: null });
+    expect(browser).toMatchObject({ id: "seg_buy_desktop_returning", lifecycle: "returning", customer_segment: "cust_cluster_3" });
+    const byCluster = { ...defaultConfig.persona, segment_template: "seg_{cluster}_{device}" };
+    expect(microSegment("general", "browse", "mobile", "new", byCluster).id).toBe("seg_none_mobile");
+  });
 });
 
 describe("configuration validation", () => {

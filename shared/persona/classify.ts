@@ -168,24 +168,45 @@ export interface MicroSegment {
   intent: string;
   device_class: DeviceClass;
   recency: RecencyClass;
+  lifecycle: string;
+  customer_segment: string | null;
 }
 
-/** Combines persona, intent, device class and recency into a stable id and a readable name. */
+/** What the nightly segmentation knows about a visitor (absent for visitors it has not seen). */
+export interface CustomerSegmentInput {
+  cluster: string;
+  lifecycle: string | null;
+}
+
+/**
+ * The lifecycle stage: the RFM segment of a customer who bought (champions, at_risk, ...), else the session
+ * recency class, so it refines recency for known customers and equals it for everyone else.
+ */
+export function lifecycleStage(recency: RecencyClass, customer: CustomerSegmentInput | null): string {
+  return customer?.lifecycle ?? recency;
+}
+
+/** Combines persona, intent, device class, recency and the customer segment into a stable id and a name. */
 export function microSegment(
   persona: string,
   intent: string,
   device: DeviceClass,
   recency: RecencyClass,
   cfg: PersonaConfig,
+  customer: CustomerSegmentInput | null = null,
 ): MicroSegment {
+  const lifecycle = lifecycleStage(recency, customer);
   const id = cfg.segment_template
     .replace("{persona}", persona)
     .replace("{intent}", intent)
     .replace("{device}", device)
-    .replace("{recency}", recency);
+    .replace("{recency}", recency)
+    .replace("{lifecycle}", lifecycle)
+    .replace("{cluster}", customer?.cluster ?? "none");
   const intentLabel = cfg.intents.find((i) => i.id === intent)?.label ?? intent;
-  const name = `${intentLabel} ${cfg.labels.device[device] ?? device} Users (${cfg.labels.recency[recency] ?? recency})`;
-  return { id, name, persona, intent, device_class: device, recency };
+  const stage = customer?.lifecycle ? (cfg.labels.lifecycle[lifecycle] ?? lifecycle) : (cfg.labels.recency[recency] ?? recency);
+  const name = `${intentLabel} ${cfg.labels.device[device] ?? device} Users (${stage})`;
+  return { id, name, persona, intent, device_class: device, recency, lifecycle, customer_segment: customer?.cluster ?? null };
 }
 
 function round(x: number, digits: number): number {

@@ -42,9 +42,19 @@ export interface VisitorProfile {
   applied_ids: string[];
 }
 
+/**
+ * The visitor's nightly customer segment, carried with the profile so ranking can use it without a lookup:
+ * the behavioural cluster (`cust_<n>`) and, for customers who bought, the RFM lifecycle segment.
+ */
+export interface CustomerSegmentRef {
+  cluster: string;
+  lifecycle: string | null;
+  model_version: string;
+}
+
 /** What readers get: the profile without the dedupe ids, which only the writer needs (and which would
- *  otherwise dominate every hot-path read). */
-export type ProfileView = Omit<VisitorProfile, "applied_ids">;
+ *  otherwise dominate every hot-path read), plus the customer segment the store attaches. */
+export type ProfileView = Omit<VisitorProfile, "applied_ids"> & { customer_segment?: CustomerSegmentRef | null };
 
 export function profileView(p: VisitorProfile): ProfileView {
   const { applied_ids: _writerOnly, ...view } = p;

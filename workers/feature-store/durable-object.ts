@@ -4,13 +4,28 @@ import { DurableObject } from "cloudflare:workers";
 import { defaultConfig } from "../../shared/config/default";
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import { applyEvents, profileView, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
+import { applyEvents, emptyProfile, profileView, type CustomerSegmentRef, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
+import { hashVisitorId } from "../../shared/privacy";
 
 const PROFILE_KEY = "profile";
+const CUSTOMER_KEY = "customer";
+/**
+ * How long a looked-up customer segment is trusted before the next read looks again. Segments change once a
+ * night; a quarter of a day bounds how stale one can be for an active visitor while costing at most four
+ * indexed D1 reads per visitor per day, all off the request path.
+ */
+export const CUSTOMER_SEGMENT_TTL_MS = 6 * 3_600_000;
+
+interface CustomerRecord {
+  segment: CustomerSegmentRef | null;
+  checked_at: number;
+}
 
 export class VisitorProfileStore extends DurableObject<Env> {
   private cached: VisitorProfile | null | undefined;
   private cachedView: ProfileView | null = null;
+  private customer: CustomerRecord | null | undefined;
+  private lookup: Promise<void> | null = null;
 
   /** The profile is one document in the object's synchronous KV storage (SQLite-backed): no schema to
    *  create on wake, so answering "no profile yet" for a first-time visitor costs almost nothing. */
@@ -21,9 +36,51 @@ export class VisitorProfileStore extends DurableObject<Env> {
     return this.cached;
   }
 
-  async getProfile(): Promise<ProfileView | null> {
+  private readCustomer(): CustomerRecord | null {
+    if (this.customer === undefined) this.customer = this.ctx.storage.kv.get<CustomerRecord>(CUSTOMER_KEY) ?? null;
+    return this.customer;
+  }
+
+  /**
+   * The profile with the visitor's nightly customer segment attached. Given the anon id, a missing or stale
+   * segment is looked up in the background: this answer never waits for D1, the next one carries it. A known
+   * customer this store has no session for yet still gets a (session-less) view, so ranking can use the
+   * segment on their first visit.
+   */
+  async getProfile(anonId?: string): Promise<ProfileView | null> {
     this.read();
-    return this.cachedView;
+    const customer = this.readCustomer();
+    if (anonId !== undefined && (customer === null || Date.now() - customer.checked_at > CUSTOMER_SEGMENT_TTL_MS)) this.refreshCustomer(anonId);
+    const segment = customer?.segment ?? null;
+    if (this.cachedView) {
+      this.cachedView.customer_segment = segment;
+      return this.cachedView;
+    }
+    return segment ? { ...profileView(emptyProfile(anonId ?? "", Date.now())), customer_segment: segment } : null;
+  }
+
+  /** Looks the visitor's customer segment up (at most one lookup in flight); awaitable for tests and jobs. */
+  refreshCustomer(anonId: string): Promise<void> {
+    this.lookup ??= this.lookUpCustomer(anonId)
+      .catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", customer_segment_lookup: err instanceof Error ? err.message : String(err) })))
+      .finally(() => {
+        this.lookup = null;
+      });
+    return this.lookup;
+  }
+
+  private async lookUpCustomer(anonId: string): Promise<void> {
+    const row = await this.env.DB.prepare("SELECT segment_id, rfm_segment, model_version FROM customer_segments WHERE visitor_hash = ?")
+      .bind(await hashVisitorId(this.env.VISITOR_ID_SALT, anonId))
+      .first<{ segment_id: string; rfm_segment: string | null; model_version: string }>();
+    const record: CustomerRecord = {
+      segment: row ? { cluster: row.segment_id, lifecycle: row.rfm_segment, model_version: row.model_version } : null,
+      checked_at: Date.now(),
+    };
+    // Erased while the lookup was in flight: write nothing back.
+    if (this.customer === undefined) return;
+    this.ctx.storage.kv.put(CUSTOMER_KEY, record);
+    this.customer = record;
   }
 
   async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<ProfileView> {
@@ -34,6 +91,7 @@ export class VisitorProfileStore extends DurableObject<Env> {
     this.ctx.storage.kv.put(PROFILE_KEY, after);
     this.cached = after;
     this.cachedView = profileView(after);
+    this.cachedView.customer_segment = this.readCustomer()?.segment ?? null;
     return this.cachedView;
   }
 
@@ -42,6 +100,7 @@ export class VisitorProfileStore extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.cached = null;
     this.cachedView = null;
+    this.customer = undefined;
     return existed;
   }
 
@@ -60,7 +119,7 @@ export class DurableObjectFeatureStore implements FeatureStore {
   }
 
   getProfile(anonId: string): Promise<ProfileView | null> {
-    return this.stub(anonId).getProfile();
+    return this.stub(anonId).getProfile(anonId);
   }
 
   applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {

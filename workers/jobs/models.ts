@@ -17,6 +17,8 @@ import type { Job } from "./runner";
 const DAY_MS = 86_400_000;
 export const LABEL_DAYS = 30;
 const OBSERVATION_DAYS = 180;
+/** Standard deviation of the normal prior on ln a and ln b of the BG/NBD fit (a, b within e^±4 a priori). */
+const DROPOUT_PRIOR_SD = 2;
 /** Ridge strength (Σ logloss + λ/2·‖w‖²): mild, the features are few and standardised. */
 const L2 = 1;
 /** One visitor in five is held out, by hash, so the same visitors are held out night after night. */
@@ -60,12 +62,13 @@ export const customerValueJob: Job = {
       return h ? [{ ...h, spend: r.spend, purchases: r.purchases }] : [];
     });
     if (histories.length < 30) return { trained: false, note: "fewer than 30 buyers", buyers: histories.length };
-    const fit = fitBgNbd(histories);
+    // MAP with a weak prior on the dropout parameters: a year of a store's buyers often cannot tell how
+    // dropout varies between customers, and plain maximum likelihood then runs off to a, b → ∞ (CDNOW moves
+    // by under 2% with it; shared/models/bgnbd.test.ts).
+    const fit = fitBgNbd(histories, { dropoutPriorSd: DROPOUT_PRIOR_SD });
     // Spend per purchase (Gamma–Gamma) from the repeat buyers' mean order values.
     const spend = fitGammaGamma(histories.filter((h) => h.x >= 1 && h.spend > 0).map((h) => ({ x: h.x, mean_spend: h.spend / h.purchases })));
-    // When the data show no heterogeneity in dropout, a and b run off together along a ridge (only a/(a+b) is
-    // identified) and the predictions' series stop converging: a model must predict for every buyer it was fitted
-    // on before it serves.
+    // A model must still predict for every buyer it was fitted on before it serves.
     const valid = fit.converged && Number.isFinite(fit.logLikelihood) && predictsForAll(fit.params, histories);
     // Spend with (almost) no heterogeneity drives q and γ to infinity: the fit is then no better than the
     // population mean, which serves instead.
@@ -74,7 +77,7 @@ export const customerValueJob: Job = {
     const id = `${CLV_KIND}:${runKey}`;
     const stamp = now.toISOString();
     const params = { bgnbd: fit.params, gamma_gamma: spendUsable ? spend.params : null, mean_spend: meanSpend, time_unit: "day" };
-    await saveModelVersion(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, bgnbd_converged: fit.converged ? 1 : 0, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
+    await saveModelVersion(db, CLV_KIND, id, { status: valid ? "active" : "rejected", params, metrics: { bgnbd_log_likelihood: fit.logLikelihood, bgnbd_converged: fit.converged ? 1 : 0, dropout_prior_sd: DROPOUT_PRIOR_SD, gamma_gamma_log_likelihood: spend.logLikelihood, buyers: histories.length, repeat_buyers: spend.customers }, trainedOn: stamp, activatedAt: valid ? stamp : null }, stamp);
     return { trained: true, model_version: id, activated: valid, buyers: histories.length, repeat_buyers: spend.customers, bgnbd: fit.params, gamma_gamma: spend.params, gamma_gamma_used: spendUsable, mean_spend: round(meanSpend) };
   },
 };

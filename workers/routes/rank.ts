@@ -20,6 +20,13 @@ import { featureStore } from "../services";
 
 export const rank = new Hono<AppEnv>();
 
+/** A visitor's customer cluster and lifecycle stage, which experiments can also target. */
+function segmentMemberships(segment: RankResponse["segment"]): string[] {
+  if (!segment) return [];
+  const f = segment.features;
+  return f.customer_segment ? [f.customer_segment, f.lifecycle] : [f.lifecycle];
+}
+
 rank.post("/", async (c) => {
   const req = await readJson(c, RankRequest);
   const snapshot = await getSnapshot(c.env, c.executionCtx).catch(() => {
@@ -72,12 +79,14 @@ rank.post("/", async (c) => {
     for (const item of body.items) item.propensity = propensity;
     if (choice.holdout) banditSegment = null;
   } else if (!heldOutGlobally) {
+    const memberships = segmentMemberships(body.segment);
     for (const e of experiments?.fixedBySurface.get(body.surface) ?? []) {
       if (!e.bucket_map) continue;
       const a = assignFixed({
         experiment: { id: e.id, holdout: e.holdout, layer: e.layer, bucketMap: e.bucket_map, eligibleSegments: e.eligible_segments, ...(e.layer_range ? { layerShare: e.layer_range } : {}) },
         unitId: anonId,
         segmentId: body.segment?.id ?? null,
+        alsoIn: memberships,
         globalHoldout: 0,
       });
       if (a.status !== "assigned" && a.status !== "holdout") continue;
