@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments]`
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments|campaigns|safety]`
 // One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
 // (optionally) the same load under `wrangler dev`, then the bandit section (bench/bandit/README.md). Writes
 // bench/results/<UTC timestamp>.json, latest.json and latest.md, and prints the markdown table. See bench/README.md.
@@ -7,6 +7,8 @@ import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
+import { renderCampaignMarkdown, runCampaignBench, type CampaignBenchSection } from "./campaigns";
+import { runSafetyBench, writeSafetyResults } from "./safety";
 import { renderNightlyMarkdown, runNightlyBench, type NightlyBenchSection } from "./experiments/nightly";
 import { renderReportMarkdown, runReportBench, type ReportBenchSection } from "./experiments/report";
 import { runHttp } from "./http";
@@ -17,17 +19,18 @@ import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
 const args = new Set(process.argv.slice(2));
-const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "micro", "http", "bandit", "experiments"];
+const SECTIONS = ["micro", "http", "bandit", "experiments", "campaigns", "safety"] as const;
+const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", ...SECTIONS];
 for (const a of args) {
   if (!known.includes(a)) {
-    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only micro|http|bandit|experiments]`);
+    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only ${SECTIONS.join("|")}]`);
     process.exit(2);
   }
 }
 const quick = args.has("--quick");
-const only = args.has("--only") ? (args.has("micro") ? "micro" : args.has("http") ? "http" : args.has("bandit") ? "bandit" : args.has("experiments") ? "experiments" : null) : null;
+const only = args.has("--only") ? (SECTIONS.find((s) => args.has(s)) ?? null) : null;
 // wrangler dev costs ~30 s: on by default for full runs, off for --quick unless asked for.
-const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && only !== "micro" && only !== "bandit" && only !== "experiments";
+const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && (only === null || only === "http");
 
 const log = (line: string) => console.log(line);
 const started = Date.now();
@@ -133,11 +136,11 @@ async function main() {
     log(`  warning: other processes are using ${background}% of a core; on a 2-core machine that skews every figure (see "other CPU")`);
   }
 
-  if (only !== "http" && only !== "bandit" && only !== "experiments") {
+  if (only === null || only === "micro") {
     log("\n[1/3] in-process micro-benchmarks");
     results.micro = runMicro({ quick, log });
   }
-  if (only !== "micro" && only !== "bandit" && only !== "experiments") {
+  if (only === null || only === "http") {
     log("\n[2/3] HTTP load against the Worker bundle in workerd");
     try {
       results.http = await runHttp({
@@ -206,14 +209,38 @@ async function main() {
     }
   }
 
+  let campaigns: CampaignBenchSection | null = null;
+  if (only === null || only === "campaigns") {
+    log("\n[campaigns] the campaign pipeline over 10,000 customers (template generator)");
+    try {
+      campaigns = await runCampaignBench({ quick, log, track: (w) => (liveServer = w) });
+    } catch (err) {
+      results.errors.push(`campaigns section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(results.errors.at(-1));
+      await cleanup();
+    }
+  }
+
+  let safety: { markdown: string; json: Record<string, unknown> } | null = null;
+  if (only === null || only === "safety") {
+    log("\n[safety] the content-safety screen on labelled public data, clean copy and obfuscations");
+    try {
+      safety = await runSafetyBench({ quick, log });
+      writeSafetyResults(safety);
+    } catch (err) {
+      results.errors.push(`safety section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(results.errors.at(-1));
+    }
+  }
+
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify({ ...results, experiments, nightly }, null, 2)}\n`;
+  const json = `${JSON.stringify({ ...results, experiments, nightly, campaigns, safety: safety?.json ?? null }, null, 2)}\n`;
   const stamp = timestamp.replace(/[:.]/g, "-");
   writeFileSync(join(dir, `${stamp}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
-  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : [])].join("\n");
+  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : []), ...(campaigns ? ["", "## Campaigns", "", ...renderCampaignMarkdown(campaigns)] : []), ...(safety ? ["", safety.markdown] : [])].join("\n");
   writeFileSync(join(dir, "latest.md"), `${md}\n`);
   log(`\n${md}`);
   log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);

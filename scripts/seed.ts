@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { syntheticHistory } from "../shared/catalog/history";
 import { hashVisitorId } from "../shared/privacy";
 import { catalogSql, historySql } from "./catalog-sql";
+import { demoCorpus } from "../shared/campaigns/demo-corpus";
 
 const args = process.argv.slice(2);
 const syntheticAt = args.indexOf("--synthetic");
@@ -42,3 +43,16 @@ writeFileSync(
 );
 execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${historyFile}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`seeded ${history.events.length} events from ${history.customers.length} synthetic customers (the nightly jobs' training data)`);
+
+// The approved content corpus campaign emails are grounded in (brand guidelines, product facts, offers).
+const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const stamp = new Date().toISOString();
+const corpusFile = join(dir, "approved-content.sql");
+writeFileSync(
+  corpusFile,
+  demoCorpus
+    .map((d) => `INSERT INTO approved_content (id, kind, title, body, tags, status, created_at, updated_at) VALUES (${[d.id, d.kind, d.title, d.body, JSON.stringify(d.tags)].map(sqlText).join(", ")}, 'approved', '${stamp}', '${stamp}') ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body, tags = excluded.tags, status = 'approved', updated_at = excluded.updated_at;`)
+    .join("\n"),
+);
+execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${corpusFile}`], { stdio: ["ignore", "ignore", "inherit"] });
+console.log(`seeded ${demoCorpus.length} approved content documents (campaign grounding)`);

@@ -1,7 +1,9 @@
 // Cron work. Every minute: re-send reward-ledger batches whose consumer could not reach the bandit shards
 // (the consumer also sweeps, but only while messages flow; a quiet queue must not strand learned rewards).
+// Every minute too: advance campaigns that are running (resume a long run) or scheduled and due.
 // Nightly: the jobs in workers/jobs/nightly.ts.
 import { drizzle } from "drizzle-orm/d1";
+import { advanceCampaign, dueCampaigns } from "./campaigns/pipeline";
 import { nightKey, runNightly } from "./jobs/nightly";
 import { sweepLedger } from "./queue/consumer";
 
@@ -12,6 +14,10 @@ export async function handleScheduled(controller: ScheduledController, env: Env,
   if (controller.cron === LEDGER_SWEEP_CRON) {
     const swept = await sweepLedger(env, drizzle(env.DB));
     if (swept.batches > 0) console.log(JSON.stringify({ level: "info", job: "ledger_sweep", ...swept }));
+    for (const id of await dueCampaigns(env.DB, new Date(controller.scheduledTime))) {
+      const after = await advanceCampaign(env, id, Number(env.CAMPAIGN_RUN_BUDGET_MS || "20000"));
+      console.log(JSON.stringify({ level: "info", job: "campaign", campaign_id: id, status: after?.status, stage: after?.stage, done: after?.done, total: after?.total }));
+    }
   } else if (controller.cron === NIGHTLY_CRON) {
     const at = new Date(controller.scheduledTime);
     const results = await runNightly(env, nightKey(at), at);

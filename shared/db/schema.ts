@@ -1,6 +1,6 @@
 // D1 tables (drizzle). The SQL in migrations/ is generated from this file by `npm run db:generate`.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const jsonList = (name: string) => text(name, { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`);
 
@@ -247,4 +247,121 @@ export const customerSegments = sqliteTable(
     assignedAt: text("assigned_at").notNull(),
   },
   (t) => [index("customer_segments_segment_idx").on(t.segmentId)],
+);
+
+/**
+ * Email campaigns: one row per uploaded campaign and its pipeline state. `stage`/`done`/`total` are the progress
+ * a long run shows; `lease_until` keeps the cron and an on-demand run from advancing the same campaign at once.
+ */
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** created → running → awaiting_approval → approved → completed; failed on an unrecoverable error. */
+    status: text("status").notNull(),
+    stage: text("stage").notNull(),
+    done: integer("done").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    uploadKind: text("upload_kind").notNull(),
+    customers: integer("customers").notNull(),
+    rejectedTotal: integer("rejected_total").notNull().default(0),
+    rejectedRows: text("rejected_rows", { mode: "json" }).$type<{ line: number; reason: string }[]>().notNull(),
+    generator: text("generator"),
+    /** The design shown for review: segments (id, label, size, lifecycle, profile), method and notes. */
+    design: text("design", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** LLM tokens and cost for this campaign: {requests, input_tokens, output_tokens, cache_*_tokens, cost_usd}. */
+    usage: text("usage", { mode: "json" }).$type<Record<string, number | null>>(),
+    error: text("error"),
+    /** Steps that threw; a campaign is failed at the third, before that the next run retries the step. */
+    failures: integer("failures").notNull().default(0),
+    scheduledAt: text("scheduled_at"),
+    leaseUntil: text("lease_until"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    approvedAt: text("approved_at"),
+  },
+  (t) => [index("campaigns_status_idx").on(t.status, t.scheduledAt)],
+);
+
+/** The customers a campaign was uploaded with, their segment and (after assignment) arm and variant. */
+export const campaignCustomers = sqliteTable(
+  "campaign_customers",
+  {
+    campaignId: text("campaign_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    rfm: text("rfm", { mode: "json" }).$type<{ recency_days: number; frequency: number; monetary: number } | null>(),
+    attributes: text("attributes", { mode: "json" }).$type<Record<string, string | number | boolean | null>>().notNull(),
+    segmentId: text("segment_id"),
+    arm: text("arm"),
+    variantId: text("variant_id"),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] }), index("campaign_customers_segment_idx").on(t.campaignId, t.segmentId)],
+);
+
+/** The approved content corpus generation is grounded in: brand guidelines, product facts, offers. */
+export const approvedContent = sqliteTable("approved_content", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  tags: text("tags", { mode: "json" }).$type<string[]>().notNull(),
+  status: text("status").notNull().default("approved"),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Generated email variants per campaign segment, with the sources they cite and their screening outcome. */
+export const campaignVariants = sqliteTable(
+  "campaign_variants",
+  {
+    id: text("id").primaryKey(),
+    campaignId: text("campaign_id").notNull(),
+    segmentId: text("segment_id").notNull(),
+    slot: integer("slot").notNull(),
+    attempt: integer("attempt").notNull(),
+    strategy: text("strategy").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    citations: text("citations", { mode: "json" }).$type<string[]>().notNull(),
+    generator: text("generator").notNull(),
+    /** pending (not screened yet), approved, blocked (safety), ungrounded (citations or figures do not check). */
+    status: text("status").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("campaign_variants_campaign_idx").on(t.campaignId, t.segmentId, t.slot)],
+);
+
+/** One row per safety decision on a variant: the compliance audit trail (exported as audit.csv). */
+export const safetyAudit = sqliteTable(
+  "safety_audit",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    variantId: text("variant_id").notNull(),
+    campaignId: text("campaign_id").notNull(),
+    segmentId: text("segment_id").notNull(),
+    textSha256: text("text_sha256").notNull(),
+    decision: text("decision").notNull(),
+    categories: text("categories", { mode: "json" }).$type<{ category: string; severity: number }[]>().notNull(),
+    maxSeverity: integer("max_severity").notNull(),
+    reasons: text("reasons", { mode: "json" }).$type<string[]>().notNull(),
+    screenerVersion: text("screener_version").notNull(),
+    screenedAt: text("screened_at").notNull(),
+  },
+  (t) => [uniqueIndex("safety_audit_variant_idx").on(t.variantId), index("safety_audit_campaign_idx").on(t.campaignId)],
+);
+
+/** Imported engagement per campaign customer (POST /v1/campaigns/:id/results). */
+export const campaignResults = sqliteTable(
+  "campaign_results",
+  {
+    campaignId: text("campaign_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    opened: integer("opened").notNull(),
+    clicked: integer("clicked").notNull(),
+    converted: integer("converted").notNull(),
+    importedAt: text("imported_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] })],
 );

@@ -6,6 +6,8 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 
 /** Rows per statement: keeps the JSON parameter well under D1's 2 MB value limit for our row sizes. */
 const ROWS_PER_STATEMENT = 500;
+/** JSON characters per statement parameter: half of D1's 2 MB value limit, leaving room for multi-byte text. */
+const MAX_PARAMETER_CHARS = 1_000_000;
 
 /**
  * `INSERT ... SELECT ... FROM json_each(?) ... ON CONFLICT DO NOTHING` statements for `rows` (drizzle insert
@@ -22,9 +24,21 @@ export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows
   const names = keys.map((k) => `"${columns[k]!.name}"`).join(", ");
   const values = keys.map((k) => `json_extract(value, '$.${k}')`).join(", ");
   const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+  // Chunks close at ROWS_PER_STATEMENT rows or MAX_PARAMETER_CHARS of JSON, whichever comes first: wide rows
+  // (a campaign upload may carry 200 attribute columns) would otherwise pass the 2 MB limit in a few hundred.
   const out: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    out.push(d1.prepare(text).bind(JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT))));
+  let chunk: string[] = [];
+  let chars = 2;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    if (chunk.length > 0 && (chunk.length >= ROWS_PER_STATEMENT || chars + json.length + 1 > MAX_PARAMETER_CHARS)) {
+      out.push(d1.prepare(text).bind(`[${chunk.join(",")}]`));
+      chunk = [];
+      chars = 2;
+    }
+    chunk.push(json);
+    chars += json.length + 1;
   }
+  if (chunk.length > 0) out.push(d1.prepare(text).bind(`[${chunk.join(",")}]`));
   return out;
 }

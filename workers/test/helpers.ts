@@ -13,6 +13,8 @@ export interface CallOptions {
   raw?: string;
   headers?: Record<string, string>;
   admin?: boolean;
+  /** Extra bindings for this call only (e.g. a secret the suite does not set). */
+  env?: Record<string, unknown>;
 }
 
 export async function call(path: string, opts: CallOptions = {}): Promise<Response> {
@@ -23,7 +25,7 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
     body = JSON.stringify(opts.body);
     headers["content-type"] ??= "application/json";
   }
-  return fetchWorker(new Request(`http://aura.test${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body }));
+  return fetchWorker(new Request(`http://aura.test${path}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body }), opts.env);
 }
 
 /**
@@ -31,9 +33,9 @@ export async function call(path: string, opts: CallOptions = {}): Promise<Respon
  * waitUntil work (decision logs) like the runtime would before the isolate idles. (The test pool's
  * service-binding entry point slows down with every call, which thousand-request tests cannot afford.)
  */
-export async function fetchWorker(request: Request): Promise<Response> {
+export async function fetchWorker(request: Request, extraEnv?: Record<string, unknown>): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, env, ctx);
+  const res = await worker.fetch(request, extraEnv ? ({ ...env, ...extraEnv } as Env) : env, ctx);
   const body = await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
   return new Response(body, { status: res.status, headers: res.headers });
