@@ -199,6 +199,17 @@ describe("wide uploads", () => {
   });
 });
 
+describe("small lists", () => {
+  it("keep the k-anonymity floor: 120 customers make fewer, larger segments, and the design says why", { timeout: 60_000 }, async () => {
+    const created = await json<{ campaign_id: string }>(await upload(customersCsv(120, 12), "name=Small&segments=kmeans"));
+    const view = await json<CampaignView>(await call(`/v1/campaigns/${created.campaign_id}/run`, { method: "POST", admin: true }));
+    expect(view.status).toBe("awaiting_approval");
+    for (const segment of view.design.segments) expect(segment.size).toBeGreaterThanOrEqual(50);
+    expect(view.design.segments.length).toBeLessThan(3);
+    expect(view.design.notes.join(" ")).toContain("k-anonymity");
+  });
+});
+
 describe("upload errors", () => {
   it("gives clear answers for empty files, wrong encodings, wrong types, oversize and unusable rows, and keeps nothing", async () => {
     const before = (await env.DB.prepare("SELECT count(*) AS n FROM campaigns").first<{ n: number }>())!.n;

@@ -149,7 +149,9 @@ async function step(env: Env, campaign: CampaignRow, deadline: number): Promise<
 async function segmentStep(env: Env, campaign: CampaignRow): Promise<void> {
   const rows = await env.DB.prepare("SELECT customer_id, rfm, attributes FROM campaign_customers WHERE campaign_id = ?").bind(campaign.id).all<{ customer_id: string; rfm: string | null; attributes: string }>();
   const customers = rows.results.map((r) => ({ customer_id: r.customer_id, rfm: r.rfm ? (JSON.parse(r.rfm) as { recency_days: number; frequency: number; monetary: number }) : null, attributes: JSON.parse(r.attributes) as Record<string, string | number | boolean | null> }));
-  const minSegmentSize = Math.min(Number(env.MIN_SEGMENT_SIZE || "50"), Math.max(1, Math.floor(customers.length / 3)));
+  // The k-anonymity floor holds for campaigns too: a small list gets fewer segments (the design notes say so),
+  // never segments small enough to single people out.
+  const minSegmentSize = Number(env.MIN_SEGMENT_SIZE || "50");
   const result = segmentCampaign(customers, { mode: campaign.settings.segments, minSegmentSize, seed: campaign.settings.seed });
   // Rewritten whole on a rerun: the same seed and input give the same segments.
   const bySegment = new Map<string, string[]>();
