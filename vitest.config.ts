@@ -1,29 +1,64 @@
-// Every test runs inside workerd through the Workers Vitest integration, with the real D1, Durable Object
-// and Queue bindings from wrangler.toml. Migrations are read here (Node side) and applied in the setup file.
+// Three test projects, one `vitest run`:
+// - workers: every domain and Worker test inside workerd through the Workers Vitest integration, with the real
+//   D1, Durable Object and Queue bindings from wrangler.toml (migrations read here, applied in the setup file);
+// - sdk: the storefront SDK's unit tests in Node, against hand-written fakes of the browser globals;
+// - browser: Debian's Chromium (playwright-core) against aura started as `npm start` starts it (e2e/server.ts),
+//   after the other two, so the journeys do not compete with workerd for the CPU.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          // Test-only bindings (declared in workers/test/env.d.ts); secrets that .dev.vars holds locally.
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ADMIN_API_KEY: "test-admin-key",
-            VISITOR_ID_SALT: "test-salt",
-            // Learning tests run thousands of decisions in seconds: posteriors refresh every second here.
-            BANDIT_SNAPSHOT_TTL_SECONDS: "1",
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                // Test-only bindings (declared in workers/test/env.d.ts); secrets that .dev.vars holds locally.
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_API_KEY: "test-admin-key",
+                  VISITOR_ID_SALT: "test-salt",
+                  // Learning tests run thousands of decisions in seconds: posteriors refresh every second here.
+                  BANDIT_SNAPSHOT_TTL_SECONDS: "1",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["shared/**/*.test.ts", "workers/**/*.test.ts"],
+            setupFiles: ["./workers/test/apply-migrations.ts"],
+            sequence: { groupOrder: 0 },
           },
         },
-      }),
-    ],
-    test: {
-      include: ["shared/**/*.test.ts", "workers/**/*.test.ts"],
-      setupFiles: ["./workers/test/apply-migrations.ts"],
+        {
+          test: {
+            name: "sdk",
+            environment: "node",
+            include: ["sdk/test/**/*.test.ts"],
+            // Every test installs its own fake page; nothing may leak from one to the next.
+            unstubGlobals: true,
+            restoreMocks: true,
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          test: {
+            name: "browser",
+            environment: "node",
+            include: ["e2e/**/*.test.ts"],
+            globalSetup: ["./e2e/server.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 240_000,
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ],
     },
   };
 });

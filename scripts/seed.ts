@@ -26,7 +26,9 @@ mkdirSync(dir, { recursive: true });
 const file = join(dir, `${version.replace(/[^a-z0-9-]/gi, "_")}.sql`);
 // The previous seed's extra items (e.g. a synthetic catalog) go, so the demo is exactly the demo.
 writeFileSync(file, `DELETE FROM items;\n${catalogSql(catalog, version, DEMO_ANCHOR_DATE)}`);
-execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${file}`], { stdio: ["ignore", "ignore", "inherit"] });
+// AURA_PERSIST_DIR: the same separate local state `npm start` was told to use.
+const persist = process.env.AURA_PERSIST_DIR ? ["--persist-to", process.env.AURA_PERSIST_DIR] : [];
+execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, `--file=${file}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`seeded ${catalog.length} items (${version}) into the local D1 database`);
 
 // Six months of clickstream from 2,000 synthetic customers, so the nightly jobs (segments, models, drift)
@@ -41,7 +43,7 @@ writeFileSync(
   historyFile,
   `DELETE FROM events WHERE id LIKE 'anon_hist_%';\n${historySql(history.events.map((e) => ({ id: e.id, visitorHash: hashes.get(e.visitor)!, session: e.session, type: e.type, ts: e.ts, productId: e.product_id, category: e.category, value: e.value })))}`,
 );
-execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${historyFile}`], { stdio: ["ignore", "ignore", "inherit"] });
+execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, `--file=${historyFile}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`seeded ${history.events.length} events from ${history.customers.length} synthetic customers (the nightly jobs' training data)`);
 
 // The approved content corpus campaign emails are grounded in (brand guidelines, product facts, offers).
@@ -54,5 +56,5 @@ writeFileSync(
     .map((d) => `INSERT INTO approved_content (id, kind, title, body, tags, status, created_at, updated_at) VALUES (${[d.id, d.kind, d.title, d.body, JSON.stringify(d.tags)].map(sqlText).join(", ")}, 'approved', '${stamp}', '${stamp}') ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body, tags = excluded.tags, status = 'approved', updated_at = excluded.updated_at;`)
     .join("\n"),
 );
-execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", `--file=${corpusFile}`], { stdio: ["ignore", "ignore", "inherit"] });
+execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", ...persist, `--file=${corpusFile}`], { stdio: ["ignore", "ignore", "inherit"] });
 console.log(`seeded ${demoCorpus.length} approved content documents (campaign grounding)`);

@@ -128,9 +128,13 @@ describe("no unhandled 500", () => {
     }
   });
 
-  it("404s unknown routes and methods in the same shape", async () => {
-    await expectError(await call("/v2/rank", { body: rankBody }), 404, "not_found");
+  it("404s unknown API routes and methods in the same shape; other paths are the storefront's", async () => {
+    await expectError(await call("/v1/nothing", { body: rankBody }), 404, "not_found");
     await expectError(await call("/v1/rank"), 404, "not_found");
+    // Outside aura's own paths the proxied storefront answers (its own 404 page).
+    const storefront = await call("/v2/rank", { body: rankBody });
+    expect(storefront.status).toBe(404);
+    expect(storefront.headers.get("content-type")).toContain("text/html");
   });
 });
 

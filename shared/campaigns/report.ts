@@ -1,6 +1,7 @@
 // A campaign's results report from per-customer outcomes: funnel counts per segment and arm, each variant's lift
 // over control (CI, p-value, Holm across the campaign, Bayesian probability to beat control), the winning strategy
 // per segment, arm-split (SRM) checks, attribute attribution, and a self-contained HTML rendering of all of it.
+import { escapeHtml } from "../html";
 import { betaBinomialComparison } from "../stats/bayes";
 import { holm } from "../stats/multiple";
 import { twoProportionTest, type ProportionSummary } from "../stats/proportions";
@@ -513,12 +514,7 @@ export function buildCampaignReport(outcomes: readonly CampaignOutcome[], opts: 
 // ---------------------------------------------------------------------------------------------------------------
 // HTML
 
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for element content and quoted attributes alike; every interpolated string goes through here. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
+export { escapeHtml };
 
 const pct = (x: number | null): string => (x === null ? "–" : `${(x * 100).toFixed(2)}%`);
 const pp = percentPoints;

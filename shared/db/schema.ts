@@ -112,6 +112,8 @@ export const experiments = sqliteTable(
     metric: text("metric").notNull().default("click"),
     guardrails: jsonList("guardrails"),
     segmented: integer("segmented", { mode: "boolean" }).notNull().default(true),
+    /** micro_segment or persona: what a segmented bandit keeps one posterior per. */
+    segmentBy: text("segment_by", { enum: ["micro_segment", "persona"] }).notNull().default("micro_segment"),
     status: text("status", { enum: ["running", "paused", "stopped"] }).notNull().default("running"),
     /** Bandit state is spread over this many Durable Objects (by segment) to bound writes per object. */
     shards: integer("shards").notNull().default(4),

@@ -20,9 +20,11 @@ export interface ArmAssignment {
   exploratory: boolean;
 }
 
-/** Unsegmented experiments learn one posterior; segmented ones learn per micro-segment. */
-export function banditSegmentKey(experiment: Experiment, segmentId: string | null): string {
-  return experiment.segmented ? (segmentId ?? "seg_nonpersonalized") : "all";
+/** Unsegmented experiments learn one posterior; segmented ones per micro-segment, or per persona. */
+export function banditSegmentKey(experiment: Pick<Experiment, "segmented" | "segment_by">, segment: { id: string; persona: string } | null): string {
+  if (!experiment.segmented) return "all";
+  if (experiment.segment_by === "persona") return segment ? `persona_${segment.persona}` : "seg_nonpersonalized";
+  return segment?.id ?? "seg_nonpersonalized";
 }
 
 /** The Durable Object shard that owns a segment's state. */

@@ -7,7 +7,7 @@ import { buildReport, type ExperimentAggregates, type VariantAggregate } from ".
 import type { Experiment } from "./schema";
 
 const experiment = (allocation: "fixed" | "bandit"): Experiment => ({
-  id: "exp_t", surface_id: "homepage.hero", allocation, holdout: 0, layer: null, metric: "click", guardrails: [], segmented: true, status: "running", shards: 1,
+  id: "exp_t", surface_id: "homepage.hero", allocation, holdout: 0, layer: null, metric: "click", guardrails: [], segmented: true, segment_by: "micro_segment", status: "running", shards: 1,
   retired_arms: [], bucket_map: null, eligible_segments: null, layer_range: null, created_at: "", updated_at: "",
   variants: [{ id: "control", weight: 0.5, payload: {} }, { id: "b", weight: 0.3, payload: {} }, { id: "c", weight: 0.2, payload: {} }],
 });

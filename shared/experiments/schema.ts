@@ -28,6 +28,11 @@ export const CreateExperiment = z
     metric: z.enum(rewardTypes).default("click"),
     guardrails: z.array(z.enum(rewardTypes)).max(5).default([]),
     segmented: z.boolean().default(true),
+    /**
+     * What a segmented bandit learns per: the micro-segment (fine, needs traffic in each) or the persona
+     * (coarse, learns fast: a demo or a low-traffic surface).
+     */
+    segment_by: z.enum(["micro_segment", "persona"]).default("micro_segment"),
     shards: z.number().int().min(1).max(64).default(4),
     /** Only visitors in these segments enter (default: everyone): micro-segment ids, nightly customer clusters
      *  (`cust_<n>`) or lifecycle stages (`at_risk`, `champions`, ... and `new`/`returning`/`lapsed`). */
@@ -64,6 +69,7 @@ export interface Experiment {
   metric: RewardType;
   guardrails: RewardType[];
   segmented: boolean;
+  segment_by: "micro_segment" | "persona";
   status: "running" | "paused" | "stopped";
   shards: number;
   retired_arms: string[];

@@ -32,13 +32,26 @@ export type FeedbackVerdict =
   | { status: "recorded" }
   | { status: "applied" };
 
+/** The funnel, shallow to deep: a deeper step also reached the shallower ones (a cart add was a click). */
+const FUNNEL: readonly RewardType[] = ["impression", "click", "add_to_cart", "purchase"];
+
+/**
+ * Whether a reward counts as the experiment's metric: the metric itself or a deeper funnel step (a shopper who
+ * added the hero's product to the cart without the click being reported still engaged). A dismiss never does.
+ */
+export function meetsMetric(reward: RewardType, metric: RewardType): boolean {
+  const r = FUNNEL.indexOf(reward);
+  const m = FUNNEL.indexOf(metric);
+  return r >= 0 && m >= 0 ? r >= m : reward === metric;
+}
+
 export function judgeFeedback(decision: LoggedDecision, fb: IncomingFeedback): FeedbackVerdict {
   const served = decision.items.includes(fb.item_id) || (decision.arm !== null && decision.arm === fb.item_id);
   if (!served) return { status: "rejected", reason: `item ${fb.item_id} was not served by ${fb.request_id}` };
   const lag = Date.parse(fb.occurred_at) - Date.parse(decision.decided_at);
   if (lag > FEEDBACK_WINDOW_MS) return { status: "rejected", reason: `feedback arrived ${Math.round(lag / 3_600_000)} h after the decision (window 168 h)` };
   if (lag < -CLOCK_SKEW_MS) return { status: "rejected", reason: "feedback is dated before the decision" };
-  const learns = decision.experiment_id !== null && decision.arm !== null && !decision.holdout && decision.metric === fb.reward_type && fb.value > 0;
+  const learns = decision.experiment_id !== null && decision.arm !== null && !decision.holdout && decision.metric !== null && meetsMetric(fb.reward_type, decision.metric) && fb.value > 0;
   return learns ? { status: "applied" } : { status: "recorded" };
 }
 

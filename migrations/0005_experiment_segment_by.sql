@@ -1,0 +1,1 @@
+ALTER TABLE `experiments` ADD `segment_by` text DEFAULT 'micro_segment' NOT NULL;

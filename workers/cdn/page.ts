@@ -1,0 +1,320 @@
+// Page personalization at the CDN: proxy the storefront's HTML and stream it through HTMLRewriter, filling each
+// element marked data-aura-slot="<surface>" with server-rendered, escaped recommendations. The body is never
+// buffered on the way to the browser; any error, or decisions slower than the budget, leave the page as the
+// origin sent it (fail open). Personalized pages are cached per (URL, segment, variant) when the origin allows.
+import { RankRequest } from "../../shared/api/schemas";
+import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
+import { viewVisitor } from "../../shared/decision/decide";
+import type { DecisionSnapshot } from "../../shared/decision/snapshot";
+import { resolveDevice } from "../../shared/persona/signals";
+import { renderSlot } from "../../shared/storefront/render";
+import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
+import { getSnapshot } from "../data/snapshot";
+import { newRequestId } from "../http/middleware";
+import { chooseArm, decideSurface, logSurfaceDecision, readProfile, servedDecision, type ArmChoice, type ProfileRead } from "../decision/surface";
+
+/** Where pages come from. `fetch` is replaced in tests; the built-in storefront is installed by the app. */
+export const pageOrigin: { builtIn: ((request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>) | null; fetch: (request: Request) => Promise<Response> } = {
+  builtIn: null,
+  fetch: (request) => fetch(request),
+};
+
+const ANON_COOKIE = "aura_aid";
+const CONSENT_COOKIE = "aura_consent";
+const CONSENT_VALUES = new Set(["analytics", "personalization", "marketing", "age_verified"]);
+const ANON_ID = /^anon_[a-z0-9]{8,48}$/;
+const ONE_YEAR_S = 31_536_000;
+
+export function parseCookies(header: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    try {
+      out.set(name, decodeURIComponent(raw));
+    } catch {
+      out.set(name, raw);
+    }
+  }
+  return out;
+}
+
+function newAnonId(): string {
+  return `anon_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** The storefront's page type from its path (the same heuristics for the cache key and the decisions). */
+export function pageTypeOf(path: string): string {
+  if (path === "/" || path === "/index.html") return "index";
+  const first = path.split("/")[1] ?? "";
+  return ({ products: "product", guides: "guide", collections: "collection", cart: "cart", checkout: "checkout", search: "search" } as Record<string, string>)[first] ?? "other";
+}
+
+interface Visitor {
+  /** The id decisions and the cookie use; a per-request id when the visitor has not consented to either. */
+  unitId: string;
+  consent: string[];
+  newCookie: string | null;
+  userAgent: string | null;
+  referrer: string | null;
+  utm: { source?: string; medium?: string; campaign?: string } | null;
+  pageType: string;
+}
+
+function visitorOf(request: Request, url: URL): Visitor {
+  const cookies = parseCookies(request.headers.get("cookie"));
+  const consent = [...new Set((cookies.get(CONSENT_COOKIE) ?? "").split(",").map((s) => s.trim()).filter((s) => CONSENT_VALUES.has(s)))];
+  const tracking = consent.includes("analytics") || consent.includes("personalization");
+  const existing = cookies.get(ANON_COOKIE);
+  let unitId = existing && ANON_ID.test(existing) ? existing : null;
+  let newCookie: string | null = null;
+  // A first-party id only with consent to analytics or personalization; otherwise an id for this request only.
+  if (!unitId) {
+    unitId = newAnonId();
+    if (tracking) newCookie = `${ANON_COOKIE}=${unitId}; Path=/; Max-Age=${ONE_YEAR_S}; Secure; SameSite=Lax`;
+  }
+  const utm: NonNullable<Visitor["utm"]> = {};
+  for (const k of ["source", "medium", "campaign"] as const) {
+    const v = url.searchParams.get(`utm_${k}`);
+    if (v) utm[k] = v.slice(0, 100);
+  }
+  return {
+    unitId,
+    consent,
+    newCookie,
+    userAgent: request.headers.get("user-agent"),
+    referrer: request.headers.get("referer"),
+    utm: Object.keys(utm).length > 0 ? utm : null,
+    pageType: pageTypeOf(url.pathname),
+  };
+}
+
+/** Everything decisions need, prepared once per page while the origin answers. */
+interface Prepared {
+  snapshot: DecisionSnapshot;
+  experiments: BanditSnapshot | null;
+  read: ProfileRead;
+  segment: SegmentBody | null;
+  /** The arm of every surface with a running experiment, drawn before the page (the cache key needs them). */
+  arms: Map<string, ArmChoice | null>;
+}
+
+function rankRequest(visitor: Visitor, surfaceId: string, productId: string | null): RankRequest {
+  return RankRequest.parse({
+    surface_id: surfaceId,
+    user_ctx: { anon_id: visitor.unitId, consent: visitor.consent, referrer: visitor.referrer ?? undefined, utm: visitor.utm ?? undefined, page_type: visitor.pageType },
+    ...(productId ? { context: { product_id: productId } } : {}),
+  });
+}
+
+async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHost: string, requestId: string): Promise<Prepared> {
+  const [snapshot, experiments, read] = await Promise.all([getSnapshot(env, ctx), getBanditSnapshot(env, ctx).catch(() => null), readProfile(env, visitor.unitId, visitor.consent, requestId)]);
+  let segment: SegmentBody | null = null;
+  if (visitor.consent.includes("personalization")) {
+    const device = resolveDevice(undefined, visitor.userAgent);
+    segment = viewVisitor(
+      snapshot,
+      { anonId: visitor.unitId, device, referrer: visitor.referrer, utm: visitor.utm, pageType: visitor.pageType, stated: undefined },
+      read.profile,
+      Date.now(),
+      ownHost,
+    ).segment;
+  }
+  const arms = new Map<string, ArmChoice | null>();
+  const surfaces = new Set([...(experiments?.bySurface.keys() ?? []), ...(experiments?.fixedBySurface.keys() ?? [])]);
+  for (const surface of [...surfaces].sort()) arms.set(surface, chooseArm(experiments, surface, visitor.unitId, segment, Number(env.GLOBAL_HOLDOUT || "0")));
+  return { snapshot, experiments, read, segment, arms };
+}
+
+/** Origin caching allowed: a public (or unqualified) max-age > 0, no private/no-store/no-cache, no cookie set. */
+export function originAllowsCaching(res: Response): number {
+  if (res.status !== 200 || res.headers.has("set-cookie")) return 0;
+  const cc = (res.headers.get("cache-control") ?? "").toLowerCase();
+  if (/\b(private|no-store|no-cache)\b/.test(cc)) return 0;
+  const sMaxAge = /\bs-maxage=(\d+)/.exec(cc);
+  const maxAge = /\bmax-age=(\d+)/.exec(cc);
+  return Number(sMaxAge?.[1] ?? maxAge?.[1] ?? 0);
+}
+
+interface SlotRecord {
+  surface: string;
+  request_id: string;
+  items: string[];
+  segment_id: string | null;
+  top_score: number | null;
+}
+
+const SLOTS_HEADER = "x-aura-slots";
+/** Pages above this size are personalized but not cached (the copy for the cache is held in memory). */
+const MAX_CACHED_BYTES = 2 * 1024 * 1024;
+
+function cacheKey(url: URL, prepared: Prepared, personalized: boolean): Request {
+  const variants = [...prepared.arms].map(([surface, arm]) => `${surface}=${arm ? `${arm.experimentId}:${arm.variant}` : "-"}`).join(",");
+  const key = new URL(url.toString());
+  key.searchParams.set("__aura_seg", personalized ? (prepared.segment?.id ?? "none") : "nonpersonalized");
+  key.searchParams.set("__aura_var", variants);
+  return new Request(key.toString(), { method: "GET" });
+}
+
+function withHeaders(res: Response, body: ReadableStream | null, visitor: Visitor, extra: Record<string, string> = {}): Response {
+  const headers = new Headers(res.headers);
+  // The page now depends on the visitor's cookies: no shared cache may keep it, and any cache must vary on them.
+  const vary = headers.get("vary");
+  headers.set("vary", vary ? (vary.toLowerCase().includes("cookie") ? vary : `${vary}, Cookie`) : "Cookie");
+  const cc = (headers.get("cache-control") ?? "").toLowerCase();
+  headers.set("cache-control", /no-store/.test(cc) ? "private, no-store" : "private, max-age=0, must-revalidate");
+  headers.delete("content-length");
+  headers.delete(SLOTS_HEADER);
+  headers.set("x-content-type-options", "nosniff");
+  if (!headers.has("referrer-policy")) headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  if (visitor.newCookie) headers.append("set-cookie", visitor.newCookie);
+  return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}
+
+async function fetchOrigin(request: Request, env: Env, ctx: ExecutionContext, url: URL): Promise<Response> {
+  const originUrl = env.ORIGIN_URL ? new URL(url.pathname + url.search, env.ORIGIN_URL) : url;
+  const headers = new Headers(request.headers);
+  headers.delete("host");
+  const originRequest = new Request(originUrl.toString(), { method: request.method, headers, body: request.method === "GET" || request.method === "HEAD" ? null : request.body, redirect: "manual" });
+  if (!env.ORIGIN_URL && pageOrigin.builtIn) return pageOrigin.builtIn(originRequest, env, ctx);
+  return pageOrigin.fetch(originRequest);
+}
+
+/** The proxied, personalized page. */
+export async function personalizePage(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const started = Date.now();
+  const url = new URL(request.url);
+  const visitor = visitorOf(request, url);
+  const requestId = newRequestId();
+  const originPromise = fetchOrigin(request, env, ctx, url);
+  // Only GET pages are personalized; everything else (form posts, assets, JSON) passes through as the origin sent it.
+  if (request.method !== "GET") return originPromise;
+  // Decisions are prepared while the origin answers; a failure here only means the page goes out unchanged.
+  const preparing = prepare(env, ctx, visitor, url.hostname, requestId).catch((err: unknown) => {
+    console.warn(JSON.stringify({ level: "warn", page: url.pathname, prepare: err instanceof Error ? err.message : String(err) }));
+    return null;
+  });
+  const origin = await originPromise;
+  if (!(origin.headers.get("content-type") ?? "").toLowerCase().includes("text/html")) return origin;
+
+  const budgetMs = Number(env.PAGE_DECISION_BUDGET_MS || "50");
+  const deadline = started + budgetMs;
+  const within = <T>(p: Promise<T>): Promise<T | null> => {
+    const left = deadline - Date.now();
+    if (left <= 0) return Promise.resolve(null);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([p, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), left)))]).finally(() => {
+      if (timer !== undefined) clearTimeout(timer);
+    });
+  };
+
+  const prepared = await within(preparing);
+  const personalized = visitor.consent.includes("personalization");
+  const cacheTtl = prepared ? originAllowsCaching(origin) : 0;
+  const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized) : null;
+  const cache = key ? await caches.open("aura-pages").catch(() => null) : null;
+  if (key && cache && prepared) {
+    const hit = await cache.match(key).catch(() => undefined);
+    if (hit) {
+      ctx.waitUntil(origin.body?.cancel().catch(() => undefined) ?? Promise.resolve());
+      return serveCached(hit, env, ctx, visitor, prepared);
+    }
+  }
+
+  const slots: SlotRecord[] = [];
+  let unchanged = 0;
+  const rewriter = new HTMLRewriter().on("[data-aura-slot]", {
+    element: async (el) => {
+      try {
+        const surface = el.getAttribute("data-aura-slot") ?? "";
+        const ready = prepared ?? (await within(preparing));
+        if (!ready || Date.now() > deadline || !ready.snapshot.index.config.surfaces.some((s) => s.id === surface)) {
+          unchanged++;
+          return;
+        }
+        const req = rankRequest(visitor, surface, el.getAttribute("data-aura-context-product"));
+        const body: RankResponse = decideSurface(env, ctx, ready.snapshot, ready.experiments, req, ready.read, {
+          requestId: newRequestId(),
+          userAgent: visitor.userAgent,
+          ownHost: url.hostname,
+          ...(ready.arms.has(surface) ? { choice: ready.arms.get(surface)! } : {}),
+        });
+        if (body.items.length === 0) {
+          unchanged++;
+          return;
+        }
+        const rendered = renderSlot(body);
+        for (const [k, v] of Object.entries(rendered.attributes)) el.setAttribute(k, v);
+        el.setInnerContent(rendered.html, { html: true });
+        slots.push({ surface, request_id: body.request_id, items: body.items.map((i) => i.content_id), segment_id: body.segment?.id ?? null, top_score: body.items[0]?.score ?? null });
+      } catch (err) {
+        // Fail open: this slot keeps the origin's fallback content.
+        unchanged++;
+        console.warn(JSON.stringify({ level: "warn", page: url.pathname, slot_error: err instanceof Error ? err.message : String(err) }));
+      }
+    },
+  });
+  const transformed = rewriter.transform(origin);
+  if (!key || !cache || !transformed.body) return withHeaders(origin, transformed.body, visitor, { "x-aura-cache": "bypass" });
+  // Cache a copy once the page has streamed, if every slot was personalized (a fail-open page is not cached).
+  // The copy is taken as chunks pass to the browser (a tee couples the two readers and stalls the stream), and
+  // only for pages up to MAX_CACHED_BYTES: a bigger page streams through uncached.
+  const copy: Uint8Array[] = [];
+  let copied = 0;
+  const passThrough = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      controller.enqueue(chunk);
+      if (copied <= MAX_CACHED_BYTES) {
+        copy.push(chunk.slice());
+        copied += chunk.byteLength;
+      }
+    },
+    flush() {
+      if (unchanged > 0 || slots.length === 0 || copied > MAX_CACHED_BYTES) return;
+      const headers = new Headers({ "content-type": origin.headers.get("content-type") ?? "text/html; charset=utf-8", "cache-control": `public, max-age=${cacheTtl}`, [SLOTS_HEADER]: JSON.stringify(slots) });
+      ctx.waitUntil(cache.put(key, new Response(new Blob(copy), { headers })).catch(() => undefined));
+    },
+  });
+  const toBrowser = transformed.body.pipeThrough(passThrough);
+  return withHeaders(origin, toBrowser, visitor, { "x-aura-cache": "miss" });
+}
+
+/**
+ * A cached page for this (URL, segment, variant): its slots carry the request ids of the decisions it was first
+ * rendered for, so each slot gets a fresh request id and a fresh decision log row for this visitor (feedback
+ * quotes it, and propensities stay this visitor's own).
+ */
+function serveCached(hit: Response, env: Env, ctx: ExecutionContext, visitor: Visitor, prepared: Prepared): Response {
+  let slots: SlotRecord[] = [];
+  try {
+    slots = JSON.parse(hit.headers.get(SLOTS_HEADER) ?? "[]") as SlotRecord[];
+  } catch {
+    slots = [];
+  }
+  const fresh = new Map<string, string>();
+  const personalized = visitor.consent.includes("personalization");
+  for (const slot of slots) {
+    const requestId = newRequestId();
+    fresh.set(slot.request_id, requestId);
+    logSurfaceDecision(
+      env,
+      ctx,
+      { requestId, surface: slot.surface, personalized, segmentId: slot.segment_id, items: slot.items, policyVersion: env.POLICY_VERSION, topScore: slot.top_score },
+      visitor.unitId,
+      prepared.arms.get(slot.surface) ?? null,
+    );
+  }
+  const rewritten = new HTMLRewriter()
+    .on("[data-aura-request]", {
+      element: (el) => {
+        const old = el.getAttribute("data-aura-request");
+        const id = old ? fresh.get(old) : undefined;
+        if (id) el.setAttribute("data-aura-request", id);
+      },
+    })
+    .transform(hit);
+  return withHeaders(hit, rewritten.body, visitor, { "x-aura-cache": "hit", "content-type": hit.headers.get("content-type") ?? "text/html; charset=utf-8" });
+}

@@ -1,0 +1,164 @@
+// One surface decision, in the pieces that /v1/rank and page personalization at the CDN share: the profile
+// read (one per request, with a timeout and a cold-start fallback), the experiment arm for the surface
+// (Thompson sampling for a bandit, hash buckets for a fixed experiment), the ranking, and the decision log.
+import type { DecisionMessage } from "../../shared/api/messages";
+import type { RankRequest, RankResponse, SegmentBody } from "../../shared/api/schemas";
+import { mathRandom } from "../../shared/bandit/random";
+import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
+import { decideRank, type ProfileStatus } from "../../shared/decision/decide";
+import type { DecisionSnapshot } from "../../shared/decision/snapshot";
+import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
+import { assignFixed, inGlobalHoldout } from "../../shared/experiments/bucketing";
+import { withTimeout } from "../../shared/profile/feature-store";
+import type { ProfileView } from "../../shared/profile/profile";
+import type { BanditSnapshot } from "../data/posteriors";
+import { logDecision } from "../queue/decision-log";
+import { featureStore } from "../services";
+
+export interface ProfileRead {
+  profile: ProfileView | null;
+  status: ProfileStatus;
+}
+
+/** The visitor's profile when consent allows; a slow or failing store degrades to cold start, never fails. */
+export async function readProfile(env: Env, anonId: string, consent: readonly string[], requestId: string): Promise<ProfileRead> {
+  if (!consent.includes("personalization")) return { profile: null, status: "not_used" };
+  try {
+    const profile = await withTimeout(featureStore(env).getProfile(anonId), Number(env.FEATURE_STORE_TIMEOUT_MS || "25"));
+    return { profile, status: profile ? "ok" : "new_visitor" };
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", request_id: requestId, feature_store: err instanceof Error ? err.message : String(err) }));
+    return { profile: null, status: "unavailable" };
+  }
+}
+
+export interface ArmChoice {
+  experimentId: string;
+  variant: string;
+  propensity: number;
+  holdout: boolean;
+  payload: Record<string, unknown> | undefined;
+  /** The posterior segment a bandit reward updates (null for fixed experiments and holdouts). */
+  banditSegment: string | null;
+}
+
+/** A visitor's customer cluster and lifecycle stage, which fixed experiments can also target. */
+function segmentMemberships(segment: SegmentBody | null): string[] {
+  if (!segment) return [];
+  const f = segment.features;
+  return f.customer_segment ? [f.customer_segment, f.lifecycle] : [f.lifecycle];
+}
+
+/**
+ * The creative for a surface from the isolate's experiment snapshot (memory only): a bandit by Thompson
+ * sampling, else the fixed-allocation experiment (if any) the visitor's hash lands in. Null when no experiment
+ * runs there, or the visitor is in the global holdout.
+ */
+export function chooseArm(experiments: BanditSnapshot | null, surfaceId: string, anonId: string, segment: SegmentBody | null, globalHoldout: number): ArmChoice | null {
+  if (!experiments) return null;
+  if (globalHoldout > 0 && inGlobalHoldout(anonId, globalHoldout)) return null;
+  const running = experiments.bySurface.get(surfaceId);
+  if (running) {
+    const banditSegment = banditSegmentKey(running.experiment, segment);
+    const choice = assignBanditArm(running.experiment, running.segment(banditSegment), anonId, mathRandom, defaultThompsonPolicy);
+    return {
+      experimentId: running.experiment.id,
+      variant: choice.variant.id,
+      propensity: Math.round(choice.propensity * 1_000_000) / 1_000_000,
+      holdout: choice.holdout,
+      payload: choice.variant.payload,
+      banditSegment: choice.holdout ? null : banditSegment,
+    };
+  }
+  const memberships = segmentMemberships(segment);
+  for (const e of experiments.fixedBySurface.get(surfaceId) ?? []) {
+    if (!e.bucket_map) continue;
+    const a = assignFixed({
+      experiment: { id: e.id, holdout: e.holdout, layer: e.layer, bucketMap: e.bucket_map, eligibleSegments: e.eligible_segments, ...(e.layer_range ? { layerShare: e.layer_range } : {}) },
+      unitId: anonId,
+      segmentId: segment?.id ?? null,
+      alsoIn: memberships,
+      globalHoldout: 0,
+    });
+    if (a.status !== "assigned" && a.status !== "holdout") continue;
+    const variant = e.variants.find((v) => v.id === a.variant) ?? e.variants[0]!;
+    return { experimentId: e.id, variant: variant.id, propensity: Math.round(a.propensity * 1_000_000) / 1_000_000, holdout: a.status === "holdout", payload: variant.payload, banditSegment: null };
+  }
+  return null;
+}
+
+/** Puts the arm into the answer: every served item carries the arm's propensity. */
+export function applyArm(body: RankResponse, choice: ArmChoice | null): void {
+  if (!choice) return;
+  body.experiment = { id: choice.experimentId, variant: choice.variant, holdout: choice.holdout, payload: choice.payload };
+  for (const item of body.items) item.propensity = choice.propensity;
+}
+
+/** What a decision log row records about the answer (a cached page's slots are logged from this too). */
+export interface ServedDecision {
+  requestId: string;
+  surface: string;
+  personalized: boolean;
+  segmentId: string | null;
+  items: string[];
+  policyVersion: string;
+  topScore: number | null;
+}
+
+export function servedDecision(body: RankResponse): ServedDecision {
+  return {
+    requestId: body.request_id,
+    surface: body.surface,
+    personalized: body.personalized,
+    segmentId: body.segment?.id ?? null,
+    items: body.items.map((i) => i.content_id),
+    policyVersion: body.policy_version,
+    topScore: body.items[0]?.score ?? null,
+  };
+}
+
+/** Logs the decision through the queue after the answer (batched per isolate window; never delays it). */
+export function logSurfaceDecision(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, served: ServedDecision, anonId: string, choice: ArmChoice | null): void {
+  const decision: DecisionMessage = {
+    kind: "decision",
+    request_id: served.requestId,
+    anon_id: served.personalized ? anonId : null,
+    surface_id: served.surface,
+    segment_id: served.segmentId,
+    experiment_id: choice?.experimentId ?? null,
+    bandit_segment: choice?.banditSegment ?? null,
+    arm: choice?.variant ?? null,
+    propensity: choice?.propensity ?? 1,
+    holdout: choice?.holdout ?? false,
+    items: served.items,
+    policy_version: served.policyVersion,
+    decided_at: new Date().toISOString(),
+    top_score: served.topScore,
+  };
+  logDecision(env.EVENTS_QUEUE, ctx, decision);
+}
+
+export interface SurfaceDecisionOptions {
+  requestId: string;
+  userAgent: string | null;
+  ownHost: string;
+  /** A choice made earlier for this surface (the page path draws arms first, for its cache key). */
+  choice?: ArmChoice | null;
+}
+
+/** Ranks one surface for a validated request and a profile already read, with its arm; logs the decision. */
+export function decideSurface(
+  env: Env,
+  ctx: Pick<ExecutionContext, "waitUntil">,
+  snapshot: DecisionSnapshot,
+  experiments: BanditSnapshot | null,
+  req: RankRequest,
+  read: ProfileRead,
+  opts: SurfaceDecisionOptions,
+): RankResponse {
+  const body = decideRank(snapshot, req, read.profile, { now: Date.now(), requestId: opts.requestId, policyVersion: env.POLICY_VERSION, userAgent: opts.userAgent, profileStatus: read.status, ownHost: opts.ownHost });
+  const choice = opts.choice !== undefined ? opts.choice : chooseArm(experiments, body.surface, req.user_ctx.anon_id, body.segment, Number(env.GLOBAL_HOLDOUT || "0"));
+  applyArm(body, choice);
+  logSurfaceDecision(env, ctx, servedDecision(body), req.user_ctx.anon_id, choice);
+  return body;
+}
