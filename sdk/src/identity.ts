@@ -31,12 +31,17 @@ export function readCookie(name: string): string | undefined {
 }
 
 /** A year, readable by the server (not HttpOnly), and Secure whenever the page is. */
-function writeCookie(name: string, value: string): void {
+function writeCookie(name: string, value: string, maxAge = 31536000): void {
   try {
-    document.cookie = `${name}=${value}; path=/; max-age=31536000; SameSite=Lax${location.protocol === "https:" ? "; Secure" : ""}`;
+    document.cookie = `${name}=${value}; path=/; max-age=${maxAge}; SameSite=Lax${location.protocol === "https:" ? "; Secure" : ""}`;
   } catch {
     // No cookies here.
   }
+}
+
+/** An identifying cookie needs consent to analytics or personalization (the CDN follows the same rule). */
+function allowsId(consent: readonly string[]): boolean {
+  return consent.includes("analytics") || consent.includes("personalization");
 }
 
 /** sessionStorage can throw (storage disabled, private modes, quota): the caller falls back to memory. */
@@ -78,14 +83,13 @@ export function createIdentity(defaultConsent: () => string[]): Identity {
   let sessionActivity = 0;
   let statedConsent: string | undefined;
 
-  return {
+  const identity: Identity = {
     anonId() {
       const fromCookie = readCookie(ANON_COOKIE);
       if (fromCookie && SERVER_ID.test(fromCookie)) return fromCookie;
-      if (!anon) {
-        anon = `anon_${randomHex(24)}`;
-        writeCookie(ANON_COOKIE, anon);
-      }
+      anon ??= `anon_${randomHex(24)}`;
+      // Without consent the id lives only in this page's memory: nothing identifying is stored.
+      if (allowsId(identity.consent())) writeCookie(ANON_COOKIE, anon);
       return anon;
     },
 
@@ -111,7 +115,15 @@ export function createIdentity(defaultConsent: () => string[]): Identity {
       const clean = cleanConsent(list);
       statedConsent = clean.join(",");
       writeCookie(CONSENT_COOKIE, statedConsent);
+      if (allowsId(clean)) {
+        // Consent given: keep the id this page has been using, so the next page is the same visitor.
+        if (!readCookie(ANON_COOKIE)) identity.anonId();
+      } else if (readCookie(ANON_COOKIE)) {
+        // Consent withdrawn: the identifying cookie goes.
+        writeCookie(ANON_COOKIE, "", 0);
+      }
       return clean;
     },
   };
+  return identity;
 }
