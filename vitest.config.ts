@@ -31,7 +31,12 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["shared/**/*.test.ts", "workers/**/*.test.ts"],
+            // Statistics and model tests take a few CPU seconds each; a busy 2-core CI machine must not turn
+            // that into a timeout (slowness is measured by `npm run bench`, never by tests).
+            testTimeout: 30_000,
             setupFiles: ["./workers/test/apply-migrations.ts"],
+            // A throwaway redis-server behind a local Upstash REST bridge, for the Upstash feature-store tests.
+            globalSetup: ["./test-support/redis-setup.ts"],
             sequence: { groupOrder: 0 },
           },
         },

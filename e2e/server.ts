@@ -1,6 +1,8 @@
 // Starts aura the way `npm start` does (scripts/start.mjs: build the SDK, migrate, seed, serve, warm the demo
 // up) in a fresh state directory on its own port, and stops it after the browser tests. The bandit snapshot
-// refreshes every second here so a click's effect shows within a session.
+// refreshes every second here so a click's effect shows within a session, and page decisions get a second
+// instead of 50 ms: these tests check what pages show, and a loaded CI machine under `wrangler dev` (a proxy in
+// front of workerd) must not turn them into tests of the fail-open path (workers/cdn tests cover that).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child = spawn("node", ["scripts/start.mjs"], {
-      env: { ...process.env, AURA_PERSIST_DIR: stateDir!, AURA_PORT: String(E2E_PORT), AURA_DEV_VARS: "--var BANDIT_SNAPSHOT_TTL_SECONDS:1" },
+      env: { ...process.env, AURA_PERSIST_DIR: stateDir!, AURA_PORT: String(E2E_PORT), AURA_DEV_VARS: "--var BANDIT_SNAPSHOT_TTL_SECONDS:1 --var PAGE_DECISION_BUDGET_MS:1000" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });

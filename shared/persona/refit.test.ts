@@ -31,7 +31,7 @@ function sample(truth: PersonaConfig, n: number, seed: number): LabelledSession[
 }
 
 describe("persona refit", () => {
-  it("moves the weights towards the truth the outcomes reveal, so held-out log-loss falls below the configuration's", () => {
+  it("moves the weights towards the truth the outcomes reveal, so held-out log-loss falls below the configuration's", { timeout: 60_000 }, () => {
     const truth = plantedTruth();
     const train = sample(truth, 3000, 1);
     const test = sample(truth, 3000, 2);
