@@ -20,6 +20,10 @@ import { pageOrigin, personalizePage } from "./cdn/page";
 import { storefrontApp } from "./storefront/app";
 import { segments } from "./routes/segments";
 import { users } from "./routes/users";
+import { privacyRouter } from "./routes/privacy";
+import { publicCors } from "./http/cors";
+import { publicRateLimit } from "./http/rate-limit";
+import { securityHeaders } from "./http/security-headers";
 
 export const app = new Hono<AppEnv>();
 
@@ -28,6 +32,9 @@ pageOrigin.builtIn = (request, env, ctx) => Promise.resolve(storefrontApp.fetch(
 
 app.use("*", requestId());
 app.use("*", latencyRecorder());
+app.use("*", securityHeaders());
+app.use("/v1/*", publicCors());
+app.use("/v1/*", publicRateLimit());
 for (const protectedPath of ["/v1/admin/*", "/v1/segments/*", "/v1/content/*", "/v1/experiments", "/v1/experiments/*", "/v1/users/*", "/v1/campaigns", "/v1/campaigns/*", "/v1/safety/*"]) app.use(protectedPath, adminAuth());
 
 app.get("/health", (c) => c.json({ status: "ok" }));
@@ -41,6 +48,7 @@ app.route("/v1/content", content);
 app.route("/v1/admin", admin);
 app.route("/v1/admin", adminDataRouter);
 app.route("/v1/users", users);
+app.route("/v1/users", privacyRouter);
 app.route("/v1/campaigns", campaignsRouter);
 app.route("/v1/safety", safetyRouter);
 app.route("/v1/assistant", assistantRouter);

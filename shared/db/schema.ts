@@ -151,7 +151,12 @@ export const decisions = sqliteTable(
     /** The first item's score: its distribution day over day is a drift signal. */
     topScore: real("top_score"),
   },
-  (t) => [index("decisions_experiment_idx").on(t.experimentId, t.segmentId, t.arm), index("decisions_decided_at_idx").on(t.decidedAt)],
+  (t) => [
+    index("decisions_experiment_idx").on(t.experimentId, t.segmentId, t.arm),
+    index("decisions_decided_at_idx").on(t.decidedAt),
+    // Erasure (DELETE /v1/users/:id) finds a visitor's decisions by hash; without it each erasure scans 13 months.
+    index("decisions_visitor_idx").on(t.visitorHash),
+  ],
 );
 
 /** Feedback as received: applied, recorded (no model uses it), duplicate or rejected (with the reason). */
@@ -299,7 +304,12 @@ export const campaignCustomers = sqliteTable(
     arm: text("arm"),
     variantId: text("variant_id"),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] }), index("campaign_customers_segment_idx").on(t.campaignId, t.segmentId)],
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.customerId] }),
+    index("campaign_customers_segment_idx").on(t.campaignId, t.segmentId),
+    // Erasure and opt-out remove a customer from every campaign: the primary key leads with the campaign.
+    index("campaign_customers_customer_idx").on(t.customerId),
+  ],
 );
 
 /** The approved content corpus generation is grounded in: brand guidelines, product facts, offers. */
@@ -365,5 +375,37 @@ export const campaignResults = sqliteTable(
     converted: integer("converted").notNull(),
     importedAt: text("imported_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] })],
+  (t) => [primaryKey({ columns: [t.campaignId, t.customerId] }), index("campaign_results_customer_idx").on(t.customerId)],
+);
+
+/**
+ * Visitors who opted out (POST /v1/users/:id/opt-out): no personalization, tracking or campaign inclusion from
+ * then on. Only the salted hash is kept, forever: it is what honouring the opt-out needs, and it names no one.
+ */
+export const optOuts = sqliteTable(
+  "opt_outs",
+  {
+    visitorHash: text("visitor_hash").primaryKey(),
+    optedOutAt: text("opted_out_at").notNull(),
+  },
+  // Isolates re-read only what is newer than their copy.
+  (t) => [index("opt_outs_at_idx").on(t.optedOutAt, t.visitorHash)],
+);
+
+/**
+ * One row per erasure (DELETE /v1/users/:id) or opt-out: the accountability trail that a request was honoured and
+ * what it removed. The visitor appears only as the salted hash, never the raw id the request named.
+ */
+export const erasureLog = sqliteTable(
+  "erasure_log",
+  {
+    id: text("id").primaryKey(),
+    visitorHash: text("visitor_hash").notNull(),
+    kind: text("kind", { enum: ["erasure", "opt_out"] }).notNull(),
+    requestedAt: text("requested_at").notNull(),
+    /** Rows removed per table, and whether a profile existed: the receipt the caller was given. */
+    counts: text("counts", { mode: "json" }).$type<Record<string, number | boolean>>().notNull(),
+    actor: text("actor").notNull(),
+  },
+  (t) => [index("erasure_log_visitor_idx").on(t.visitorHash, t.requestedAt)],
 );

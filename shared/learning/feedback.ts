@@ -25,6 +25,8 @@ export interface IncomingFeedback {
   reward_type: RewardType;
   value: number;
   occurred_at: string;
+  /** When aura received it (server time): the window is measured from this, which a client cannot forge. */
+  received_at: string;
 }
 
 export type FeedbackVerdict =
@@ -48,9 +50,11 @@ export function meetsMetric(reward: RewardType, metric: RewardType): boolean {
 export function judgeFeedback(decision: LoggedDecision, fb: IncomingFeedback): FeedbackVerdict {
   const served = decision.items.includes(fb.item_id) || (decision.arm !== null && decision.arm === fb.item_id);
   if (!served) return { status: "rejected", reason: `item ${fb.item_id} was not served by ${fb.request_id}` };
-  const lag = Date.parse(fb.occurred_at) - Date.parse(decision.decided_at);
+  // The window runs from the decision to when aura received the reward: the reward's own timestamp comes from the
+  // client, and a replay of an old request id dated just after its decision must not pass.
+  const lag = Date.parse(fb.received_at) - Date.parse(decision.decided_at);
   if (lag > FEEDBACK_WINDOW_MS) return { status: "rejected", reason: `feedback arrived ${Math.round(lag / 3_600_000)} h after the decision (window 168 h)` };
-  if (lag < -CLOCK_SKEW_MS) return { status: "rejected", reason: "feedback is dated before the decision" };
+  if (Date.parse(fb.occurred_at) - Date.parse(decision.decided_at) < -CLOCK_SKEW_MS) return { status: "rejected", reason: "feedback is dated before the decision" };
   const learns = decision.experiment_id !== null && decision.arm !== null && !decision.holdout && decision.metric !== null && meetsMetric(fb.reward_type, decision.metric) && fb.value > 0;
   return learns ? { status: "applied" } : { status: "recorded" };
 }

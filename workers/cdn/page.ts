@@ -11,6 +11,7 @@ import { renderSlot } from "../../shared/storefront/render";
 import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
 import { newRequestId } from "../http/middleware";
+import { optOutGuard } from "../privacy/opt-out";
 import { chooseArm, decideSurface, logSurfaceDecision, readProfile, servedDecision, type ArmChoice, type ProfileRead } from "../decision/surface";
 
 /** Where pages come from. `fetch` is replaced in tests; the built-in storefront is installed by the app. */
@@ -192,8 +193,13 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   const originPromise = fetchOrigin(request, env, ctx, url);
   // Only GET pages are personalized; everything else (form posts, assets, JSON) passes through as the origin sent it.
   if (request.method !== "GET") return originPromise;
+  // An opted-out visitor gets the page as one without consent would: no profile, no segment, no identity logged.
+  // Checked before the decisions are prepared, and everything below that reads the consent waits for them.
+  const guarded = optOutGuard(env, ctx, visitor.unitId, visitor.consent).then((g) => {
+    visitor.consent = g.consent;
+  });
   // Decisions are prepared while the origin answers; a failure here only means the page goes out unchanged.
-  const preparing = prepare(env, ctx, visitor, url.hostname, requestId).catch((err: unknown) => {
+  const preparing = guarded.then(() => prepare(env, ctx, visitor, url.hostname, requestId)).catch((err: unknown) => {
     console.warn(JSON.stringify({ level: "warn", page: url.pathname, prepare: err instanceof Error ? err.message : String(err) }));
     return null;
   });

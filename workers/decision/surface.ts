@@ -13,16 +13,22 @@ import { withTimeout } from "../../shared/profile/feature-store";
 import type { ProfileView } from "../../shared/profile/profile";
 import type { BanditSnapshot } from "../data/posteriors";
 import { logDecision } from "../queue/decision-log";
+import { optOutGuard, withoutPersonalConsent } from "../privacy/opt-out";
 import { featureStore } from "../services";
 
 export interface ProfileRead {
   profile: ProfileView | null;
   status: ProfileStatus;
+  /** The visitor opted out (or that could not be checked): decided as if they had given no consent. */
+  optedOut?: boolean;
 }
 
 /** The visitor's profile when consent allows; a slow or failing store degrades to cold start, never fails. */
 export async function readProfile(env: Env, anonId: string, consent: readonly string[], requestId: string): Promise<ProfileRead> {
   if (!consent.includes("personalization")) return { profile: null, status: "not_used" };
+  // Opt-outs come from an isolate-cached set (workers/privacy/opt-out.ts): no D1 query here, and an opted-out
+  // visitor's profile is neither read nor written.
+  if ((await optOutGuard(env, undefined, anonId, consent)).optedOut) return { profile: null, status: "not_used", optedOut: true };
   try {
     const profile = await withTimeout(featureStore(env).getProfile(anonId), Number(env.FEATURE_STORE_TIMEOUT_MS || "25"));
     return { profile, status: profile ? "ok" : "new_visitor" };
@@ -156,6 +162,8 @@ export function decideSurface(
   read: ProfileRead,
   opts: SurfaceDecisionOptions,
 ): RankResponse {
+  // An opted-out visitor is decided as one without consent: popularity, no segment, no identity in the log.
+  if (read.optedOut) req = { ...req, user_ctx: { ...req.user_ctx, consent: withoutPersonalConsent(req.user_ctx.consent) } };
   const body = decideRank(snapshot, req, read.profile, { now: Date.now(), requestId: opts.requestId, policyVersion: env.POLICY_VERSION, userAgent: opts.userAgent, profileStatus: read.status, ownHost: opts.ownHost });
   const choice = opts.choice !== undefined ? opts.choice : chooseArm(experiments, body.surface, req.user_ctx.anon_id, body.segment, Number(env.GLOBAL_HOLDOUT || "0"));
   applyArm(body, choice);

@@ -7,6 +7,7 @@
 // rows carrying that id: exactly the ones this invocation added, whatever was redelivered or duplicated. Their
 // sums go to each shard under that batch id, which a shard applies once. If the shards cannot be reached, the
 // rows stay pending and the sweeper re-sends the same batch later: nothing accepted is lost or counted twice.
+import { isOptedOut } from "../privacy/opt-out";
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { DecisionMessage, FeedbackMessage, MAX_FEEDBACK_PER_MESSAGE, QueueMessage, type EventsMessage, type FeedbackBatchMessage } from "../../shared/api/messages";
@@ -341,6 +342,9 @@ function rejectRow(queue: string, reason: string, body: unknown, nowIso: string)
 }
 
 async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<D1PreparedStatement[]> {
+  // Accepted before the visitor opted out (or erased) but still on the queue: nothing of it is kept. An opt-out
+  // list that cannot be read throws, and the message is retried rather than written.
+  if (await isOptedOut(env, ctx, msg.anon_id)) return [];
   const hash = await visitorHash(env.VISITOR_ID_SALT, msg.anon_id);
   const rows: (typeof events.$inferInsert)[] = msg.events.map((e) => ({
     id: `${hash}:${e.id}`,

@@ -14,7 +14,8 @@ import { latestRuns } from "../jobs/runner";
 import { upsertCatalog } from "../data/catalog";
 import { ApiError } from "../http/errors";
 import { readBodyText, type AppEnv } from "../http/middleware";
-import { featureStore } from "../services";
+import { featureStoreHealth, pingFeatureStore } from "../services";
+import { llmSettings } from "../llm/claude";
 
 export const admin = new Hono<AppEnv>();
 
@@ -105,10 +106,13 @@ admin.post("/segments/retrain", async (c) => {
 });
 
 admin.get("/health", async (c) => {
-  const [d1, durableObjects] = await Promise.all([
+  const [d1, durableObjects, store] = await Promise.all([
     timed(() => c.env.DB.prepare("SELECT 1").first()),
     timed(() => c.env.VISITOR_PROFILES.get(c.env.VISITOR_PROFILES.idFromName("__health__")).ping()),
+    timed(() => pingFeatureStore(c.env)),
   ]);
+  const storeHealth = featureStoreHealth(c.env);
+  const llm = llmSettings(c.env);
   const snapshot = snapshotStatus();
   // Nightly jobs: each one's latest run; a drift flag from the latest drift check.
   const runs = await latestRuns(drizzle(c.env.DB)).catch(() => null);
@@ -118,8 +122,10 @@ admin.get("/health", async (c) => {
     durable_objects: durableObjects,
     // Producers cannot be probed without sending; a bound queue is reported as configured.
     queue: { status: c.env.EVENTS_QUEUE ? "configured" : "missing" },
-    feature_store: { status: durableObjects.status, implementation: featureStore(c.env).name, latency_ms: durableObjects.latency_ms },
-    llm_provider: { status: "not_configured", note: "template generator in use until ANTHROPIC_API_KEY is set" },
+    // The store's own round trip and its circuit breaker (open: ranking is cold start, events are retried).
+    feature_store: { status: store.status === "ok" && storeHealth.breaker.state === "closed" ? "ok" : "degraded", implementation: storeHealth.implementation, latency_ms: store.latency_ms, breaker: storeHealth.breaker },
+    // Not probed (a call costs money): configured or not, and the model in use.
+    llm_provider: llm ? { status: "configured", model: llm.model } : { status: "not_configured", note: "template generator and rule-based assistant in use until ANTHROPIC_API_KEY is set" },
     snapshot: { status: snapshot.version ? "ok" : "not_loaded", ...snapshot },
     jobs:
       runs === null

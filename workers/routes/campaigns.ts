@@ -14,6 +14,7 @@ import { bulkInsert } from "../data/bulk";
 import { advanceCampaign, loadCampaign, type CampaignRow, type CampaignSettings } from "../campaigns/pipeline";
 import { ApiError, invalidRequest } from "../http/errors";
 import { readBodyText, readJson, requireContentType, type AppEnv } from "../http/middleware";
+import { dropOptedOutCustomers, OptOutsUnavailable } from "../privacy/opt-out";
 
 export const campaignsRouter = new Hono<AppEnv>();
 
@@ -85,6 +86,11 @@ campaignsRouter.post("/", async (c) => {
     if (err instanceof UploadError) throw uploadError(err);
     throw err;
   }
+  // Opted-out customers never join a campaign: dropped here, reported as rejected rows "opted out".
+  summary = await dropOptedOutCustomers(c.env, summary).catch((err: unknown) => {
+    if (err instanceof OptOutsUnavailable) throw new ApiError(503, "opt_outs_unavailable", "the upload could not be checked against opt-outs; nothing was stored, retry", undefined, { "retry-after": "5" });
+    throw err;
+  });
   if (summary.customers.length === 0) {
     throw new ApiError(422, "no_valid_rows", `none of the ${summary.rows} rows could be used; see details for the first problems`, summary.rejected.slice(0, 100));
   }

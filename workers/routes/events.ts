@@ -8,6 +8,7 @@ import { withTimeout } from "../../shared/profile/feature-store";
 import { resolveDevice } from "../../shared/persona/signals";
 import { ApiError } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";
+import { isOptedOut, OptOutsUnavailable } from "../privacy/opt-out";
 import { featureStore } from "../services";
 
 export const events = new Hono<AppEnv>();
@@ -20,6 +21,13 @@ events.post("/", async (c) => {
   if (!req.consent.includes("analytics")) {
     throw new ApiError(403, "consent_required", "storing events needs analytics consent; nothing was stored");
   }
+  // An opted-out visitor gets the very same answer as one without analytics consent (nothing says they opted out);
+  // if the opt-out list cannot be read, nothing is stored either, and the SDK retries later.
+  const optedOut = await isOptedOut(c.env, c.executionCtx, req.anon_id).catch((err: unknown) => {
+    if (err instanceof OptOutsUnavailable) throw new ApiError(503, "opt_outs_unavailable", "events could not be checked against opt-outs; nothing was stored, retry later", undefined, { "retry-after": "5" });
+    throw err;
+  });
+  if (optedOut) throw new ApiError(403, "consent_required", "storing events needs analytics consent; nothing was stored");
   const now = Date.now();
   const late = req.events.findIndex((e) => Date.parse(e.ts) > now + MAX_FUTURE_MS);
   if (late >= 0) {
