@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments|campaigns|safety]`
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments|campaigns|safety|fuzz]`
 // One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
 // (optionally) the same load under `wrangler dev`, then the bandit section (bench/bandit/README.md). Writes
 // bench/results/<UTC timestamp>.json, latest.json and latest.md, and prints the markdown table. See bench/README.md.
@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
 import { renderCampaignMarkdown, runCampaignBench, type CampaignBenchSection } from "./campaigns";
 import { runSafetyBench, writeSafetyResults } from "./safety";
+import { renderFuzzMarkdown, runFuzzBench, type FuzzBenchSection } from "./fuzz";
 import { renderNightlyMarkdown, runNightlyBench, type NightlyBenchSection } from "./experiments/nightly";
 import { renderReportMarkdown, runReportBench, type ReportBenchSection } from "./experiments/report";
 import { runHttp } from "./http";
@@ -19,7 +20,7 @@ import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
 const args = new Set(process.argv.slice(2));
-const SECTIONS = ["micro", "http", "bandit", "experiments", "campaigns", "safety"] as const;
+const SECTIONS = ["micro", "http", "bandit", "experiments", "campaigns", "safety", "fuzz"] as const;
 const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", ...SECTIONS];
 for (const a of args) {
   if (!known.includes(a)) {
@@ -233,14 +234,26 @@ async function main() {
     }
   }
 
+  let fuzz: FuzzBenchSection | null = null;
+  if (only === null || only === "fuzz") {
+    log("\n[fuzz] random, malformed, oversized and adversarial requests to every endpoint (target: 0 5xx)");
+    try {
+      fuzz = await runFuzzBench({ quick, log, track: (w) => (liveServer = w) });
+    } catch (err) {
+      results.errors.push(`fuzz section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(results.errors.at(-1));
+      await cleanup();
+    }
+  }
+
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify({ ...results, experiments, nightly, campaigns, safety: safety?.json ?? null }, null, 2)}\n`;
+  const json = `${JSON.stringify({ ...results, experiments, nightly, campaigns, safety: safety?.json ?? null, fuzz }, null, 2)}\n`;
   const stamp = timestamp.replace(/[:.]/g, "-");
   writeFileSync(join(dir, `${stamp}.json`), json);
   writeFileSync(join(dir, "latest.json"), json);
-  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : []), ...(campaigns ? ["", "## Campaigns", "", ...renderCampaignMarkdown(campaigns)] : []), ...(safety ? ["", safety.markdown] : [])].join("\n");
+  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : []), ...(campaigns ? ["", "## Campaigns", "", ...renderCampaignMarkdown(campaigns)] : []), ...(safety ? ["", safety.markdown] : []), ...(fuzz ? ["", ...renderFuzzMarkdown(fuzz)] : [])].join("\n");
   writeFileSync(join(dir, "latest.md"), `${md}\n`);
   log(`\n${md}`);
   log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);

@@ -67,12 +67,12 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
   if (!body) return "";
   // With a declared length the runtime enforces it, so the native read is safe and much cheaper; only a
   // chunked body of unknown length is read chunk by chunk against the cap.
-  if (Number.isFinite(declared)) return decodeUtf8(new Uint8Array(await c.req.raw.arrayBuffer()));
+  if (Number.isFinite(declared)) return decodeUtf8(new Uint8Array(await c.req.raw.arrayBuffer().catch(incompleteBody)));
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(incompleteBody);
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
@@ -100,6 +100,11 @@ function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** The client stopped sending before the body was complete (the connection dropped): nothing was read. */
+export function incompleteBody(): never {
+  throw new ApiError(400, "incomplete_body", "the request body ended before it was complete");
+}
+
 function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, "payload_too_large", `body exceeds ${maxBytes} bytes`);
 }
@@ -119,7 +124,20 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
   } catch {
     throw new ApiError(400, "malformed_json", "body is not valid JSON");
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidRequest(parsed.error);
-  return parsed.data;
+  return parseOrReject(schema, raw);
+}
+
+/**
+ * Validates untrusted input, 400 on failure. zod can throw rather than report on hostile shapes (an object whose
+ * `length` has no usable `toString` reaches a length check after the type check failed): that is bad input too.
+ */
+export function parseOrReject<S extends z.ZodType>(schema: S, raw: unknown, what = "request body"): z.infer<S> {
+  let parsed: ReturnType<S["safeParse"]>;
+  try {
+    parsed = schema.safeParse(raw) as ReturnType<S["safeParse"]>;
+  } catch {
+    throw new ApiError(400, "invalid_request", `${what} has a value of the wrong type`);
+  }
+  if (!parsed.success) throw invalidRequest(parsed.error, what);
+  return parsed.data as z.infer<S>;
 }

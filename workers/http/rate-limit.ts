@@ -89,7 +89,10 @@ async function unitFromBody(c: Context<AppEnv>, of: (body: unknown) => string | 
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A body that breaks off has no unit to count; the route's own read answers the client.
+    const next = await reader.read().catch(() => null);
+    if (next === null) return null;
+    const { done, value } = next;
     if (done) break;
     total += value.byteLength;
     if (total > PUBLIC_BODY_LIMIT) {

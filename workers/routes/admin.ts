@@ -55,7 +55,12 @@ admin.post("/catalog", async (c) => {
   const details: { field: string; message: string }[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
-    const parsed = Item.safeParse(row.input);
+    let parsed: ReturnType<typeof Item.safeParse>;
+    try {
+      parsed = Item.safeParse(row.input);
+    } catch {
+      parsed = { success: false, error: new z.ZodError([{ code: "custom", path: [], message: "a value of the wrong type", input: row.input }]) } as ReturnType<typeof Item.safeParse>;
+    }
     if (!parsed.success) {
       for (const issue of parsed.error.issues.slice(0, 3)) details.push({ field: `${row.ref}.${issue.path.join(".")}`, message: issue.message });
     } else if (seen.has(parsed.data.id)) {
@@ -77,7 +82,7 @@ admin.post("/catalog", async (c) => {
 admin.get("/feedback", async (c) => {
   const status = z.enum(["applied", "recorded", "rejected"]).safeParse(c.req.query("status") ?? "rejected");
   if (!status.success) throw new ApiError(400, "invalid_request", "status must be applied, recorded or rejected");
-  const limit = Math.min(500, Math.max(1, Number(c.req.query("limit") ?? "100") || 100));
+  const limit = Math.min(500, Math.max(1, Math.floor(Number(c.req.query("limit") ?? "100")) || 100));
   const rows = await drizzle(c.env.DB).select().from(feedback).where(eq(feedback.status, status.data)).orderBy(desc(feedback.receivedAt)).limit(limit);
   return c.json({
     feedback: rows.map((r) => ({

@@ -13,7 +13,7 @@ import { rfmNamesOf } from "../../shared/campaigns/segment";
 import { bulkInsert } from "../data/bulk";
 import { advanceCampaign, loadCampaign, type CampaignRow, type CampaignSettings } from "../campaigns/pipeline";
 import { ApiError, invalidRequest } from "../http/errors";
-import { readBodyText, readJson, requireContentType, type AppEnv } from "../http/middleware";
+import { incompleteBody, readBodyText, readJson, requireContentType, type AppEnv } from "../http/middleware";
 import { dropOptedOutCustomers, OptOutsUnavailable } from "../privacy/opt-out";
 
 export const campaignsRouter = new Hono<AppEnv>();
@@ -68,7 +68,9 @@ async function streamBody(req: Request, maxBytes: number, write: (chunk: Uint8Ar
     }
   } catch (err) {
     await reader.cancel().catch(() => undefined);
-    throw err;
+    if (err instanceof UploadError || err instanceof ApiError) throw err;
+    // Anything else is the stream itself breaking off (the client went away mid-upload).
+    incompleteBody();
   }
 }
 
