@@ -54,7 +54,15 @@ if (taught >= VISITORS_PER_CHANNEL) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   let clicks = 0;
+  // The Worker re-reads posteriors every BANDIT_SNAPSHOT_TTL_SECONDS; the warm-up asks for a fresh read after
+  // each round (re-affirming "running" does that), so later rounds are served from what earlier ones taught,
+  // as live traffic would be, and the demo shows the learned creatives at once.
+  const refresh = async () => {
+    await new Promise((r) => setTimeout(r, 1500)); // the queue consumer's batch window
+    await api(`/v1/experiments/${HERO_EXPERIMENT.id}`, { method: "PATCH", headers: admin, body: JSON.stringify({ status: "running" }) });
+  };
   for (let i = 0; i < VISITORS_PER_CHANNEL; i++) {
+    if (i > 0 && i % 50 === 0) await refresh();
     await Promise.all(
       Object.entries(TRUTH).map(async ([channel, t]) => {
         const anon = `anon_warm_${channel}_${i}`;
@@ -70,5 +78,6 @@ if (taught >= VISITORS_PER_CHANNEL) {
       }),
     );
   }
+  await refresh();
   console.log(`hero_creative warmed up: ${2 * VISITORS_PER_CHANNEL} simulated visits, ${clicks} clicks`);
 }
