@@ -1,7 +1,7 @@
 // Chooses implementations from the environment (defaults that need nothing).
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { FeatureStore } from "../shared/profile/feature-store";
-import { hashVisitorId } from "../shared/privacy";
+import { cachedVisitorHash } from "./privacy/visitor-hash";
 import { CircuitBreaker, ResilientFeatureStore, type BreakerStats } from "./feature-store/breaker";
 import { DurableObjectFeatureStore } from "./feature-store/durable-object";
 import { CachedFeatureStore, ProfileCache } from "./feature-store/profile-cache";
@@ -95,7 +95,7 @@ function guardedStore(env: Env): { store: FeatureStore; breaker: CircuitBreaker 
   }
   const store = new UpstashFeatureStore(client, {
     retentionMs: Number(env.FEATURES_RETENTION_DAYS || "90") * 86_400_000,
-    visitorKey: (anonId) => hashVisitorId(env.VISITOR_ID_SALT, anonId),
+    visitorKey: (anonId) => cachedVisitorHash(env.VISITOR_ID_SALT, anonId),
     customerSegments: d1CustomerSegments(env.DB),
   });
   return { store, breaker };

@@ -8,6 +8,7 @@
 // sums go to each shard under that batch id, which a shard applies once. If the shards cannot be reached, the
 // rows stay pending and the sweeper re-sends the same batch later: nothing accepted is lost or counted twice.
 import { isOptedOut } from "../privacy/opt-out";
+import { cachedVisitorHash } from "../privacy/visitor-hash";
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { DecisionMessage, FeedbackMessage, MAX_FEEDBACK_PER_MESSAGE, QueueMessage, type EventsMessage, type FeedbackBatchMessage } from "../../shared/api/messages";
@@ -38,18 +39,8 @@ async function factsFor(db: Db, ids: readonly string[]): Promise<Map<string, { m
   return experimentFacts;
 }
 
-/** HMAC per decision is the consumer's main CPU cost after D1; visitors repeat, so hashes are cached. */
-const visitorHashes = new Map<string, string>();
-const VISITOR_HASH_CACHE = 50_000;
-
-async function visitorHash(salt: string, anonId: string): Promise<string> {
-  const cached = visitorHashes.get(anonId);
-  if (cached !== undefined) return cached;
-  const hash = await hashVisitorId(salt, anonId);
-  if (visitorHashes.size >= VISITOR_HASH_CACHE) visitorHashes.clear();
-  visitorHashes.set(anonId, hash);
-  return hash;
-}
+/** HMAC per decision is the consumer's main CPU cost after D1; visitors repeat, so hashes come from the isolate cache. */
+const visitorHash = cachedVisitorHash;
 
 /** Feedback may overtake its decision in the queue: wait this many deliveries before calling it unknown. */
 const UNKNOWN_DECISION_ATTEMPTS = 4;
