@@ -1,6 +1,7 @@
 // A rank decision from a validated request, the visitor's profile (if any) and the snapshot: classify the
 // session, place it in a micro-segment, rank the surface and explain every item. Pure: no I/O.
 import type { RankRequest, RankResponse, SegmentBody } from "../api/schemas";
+import type { Item } from "../catalog/item";
 import { unitDraw } from "../hash";
 import { classifyPersona, classifyRecency, microSegment, type PersonaResult } from "../persona/classify";
 import { extractSessionFeatures, type SessionFeatures } from "../persona/features";
@@ -76,7 +77,8 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
   return {
     persona,
     features,
-    segment: {
+    // Frozen: a remembered view's segment is shared by the answers it goes into (and its JSON with them).
+    segment: deepFreezeSegment({
       id: seg.id,
       name: seg.name,
       persona: persona.persona,
@@ -94,8 +96,13 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
         lifecycle: seg.lifecycle,
         customer_segment: seg.customer_segment,
       },
-    },
+    }),
   };
+}
+
+function deepFreezeSegment(segment: SegmentBody): SegmentBody {
+  Object.freeze(segment.features);
+  return Object.freeze(segment);
 }
 
 export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile: ProfileView | null, opts: DecideOptions): RankResponse {
@@ -113,18 +120,19 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
   let interests: Map<string, number> | null = null;
   let reasonPrefix = "popular";
   if (personalized) {
-    const view = viewVisitor(
-      snapshot,
-      { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile },
-      profile,
-      opts.now,
-      opts.ownHost,
-    );
+    const input: VisitorInput = { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile };
+    const known = profile ? rememberedVisitor(snapshot, input, profile, opts) : null;
+    const view = known ? known.view : viewVisitor(snapshot, input, profile, opts.now, opts.ownHost);
     segment = view.segment;
     persona = view.persona.persona;
-    if (profile) interests = currentInterests(profile, opts.now, cfg.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id));
-    // A stated logged-in interest is an explicit signal: it overrides what we inferred.
-    for (const interest of ctx.profile?.interests ?? []) (interests ??= new Map()).set(`category:${interest}`, 1);
+    interests = known ? known.interests : null;
+    // A stated logged-in interest is an explicit signal: it overrides what we inferred (on a copy: the
+    // remembered interests are shared).
+    const stated = ctx.profile?.interests ?? [];
+    if (stated.length > 0) {
+      interests = new Map(interests ?? []);
+      for (const interest of stated) interests.set(`category:${interest}`, 1);
+    }
     const tag = view.persona.holdout ? "holdout" : view.persona.fallback ? "fallback" : view.persona.cold_start ? "cold_start" : null;
     reasonPrefix = `${persona}+${device}+intent:${view.persona.intent}${tag ? `+${tag}` : ""}`;
   }
@@ -162,16 +170,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
       // Deterministic ranking: each served item was chosen with probability 1 (bandit arms report their own).
       propensity: 1,
       reason: r.reason,
-      metadata: {
-        title: r.item.title,
-        url: r.item.url,
-        image: r.item.image,
-        kind: r.item.kind,
-        category: r.item.category,
-        topics: r.item.topics,
-        price: r.item.price,
-        currency: r.item.currency,
-      },
+      metadata: itemMetadata(r.item),
       ...(req.explain ? { components: { ...r.components } } : {}),
     })),
     segment,
@@ -180,6 +179,74 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
     cache_ttl: surface.cache_ttl,
     profile_status: personalized ? opts.profileStatus : "not_used",
   };
+}
+
+/**
+ * What a profile says about its visitor, remembered per profile object. The isolate's profile cache hands the
+ * same object to every surface of a page view and to repeat requests within its TTL, and the classification and
+ * decayed interests of one profile only change with the request's own signals, the snapshot and time. Time is
+ * taken by the minute (interests decay over days, recency classes over hours), so a minute-old answer is the
+ * same answer. Keyed weakly: it goes when the profile does.
+ */
+interface VisitorMemo {
+  snapshot: DecisionSnapshot;
+  minute: number;
+  signals: string;
+  view: VisitorView;
+  interests: Map<string, number>;
+}
+const visitorMemo = new WeakMap<ProfileView, VisitorMemo>();
+
+function signalsKey(input: VisitorInput, ownHost: string | undefined): string {
+  const stated = input.stated ? `${input.stated.skill_level ?? ""}/${(input.stated.interests ?? []).join(",")}` : "";
+  return [input.anonId, input.device, input.referrer ?? "", input.utm?.source ?? "", input.utm?.medium ?? "", input.pageType ?? "", stated, ownHost ?? ""].join("\u0001");
+}
+
+function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, opts: DecideOptions): { view: VisitorView; interests: Map<string, number> } {
+  const minute = Math.floor(opts.now / 60_000);
+  const signals = signalsKey(input, opts.ownHost);
+  const memo = visitorMemo.get(profile);
+  if (memo && memo.snapshot === snapshot && memo.minute === minute) {
+    if (memo.signals !== signals) {
+      memo.view = viewVisitor(snapshot, input, profile, opts.now, opts.ownHost);
+      memo.signals = signals;
+    }
+    return memo;
+  }
+  const fresh: VisitorMemo = {
+    snapshot,
+    minute,
+    signals,
+    view: viewVisitor(snapshot, input, profile, opts.now, opts.ownHost),
+    interests: currentInterests(profile, opts.now, snapshot.index.config.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id)),
+  };
+  visitorMemo.set(profile, fresh);
+  return fresh;
+}
+
+type ItemMetadata = RankResponse["items"][number]["metadata"];
+const metadataOf = new WeakMap<Item, ItemMetadata>();
+
+/**
+ * What an answer says about an item. Catalog items do not change within a snapshot, so one frozen object per
+ * item serves every answer (no per-request allocation, and serializeRankResponse can reuse its JSON).
+ */
+function itemMetadata(item: Item): ItemMetadata {
+  let m = metadataOf.get(item);
+  if (!m) {
+    m = Object.freeze({
+      title: item.title,
+      url: item.url,
+      image: item.image,
+      kind: item.kind,
+      category: item.category,
+      topics: item.topics,
+      price: item.price,
+      currency: item.currency,
+    });
+    metadataOf.set(item, m);
+  }
+  return m;
 }
 
 interface CfAffinity {

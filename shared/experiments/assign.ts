@@ -3,7 +3,9 @@
 import type { ArmPosterior, ThompsonPolicy } from "../bandit/thompson";
 import { chooseArm } from "../bandit/thompson";
 import type { UniformSource } from "../bandit/random";
+import type { SegmentBody } from "../api/schemas";
 import { hash32, unitDraw } from "../hash";
+import { assignFixed, type BucketMap, type FixedAssignmentInput } from "./bucketing";
 import type { Experiment } from "./schema";
 
 /** A segment's posterior as the isolate caches it: live arms and their Thompson win probabilities. */
@@ -59,4 +61,48 @@ export function assignBanditArm(
   const armId = posterior.arms[choice.index]!.arm;
   const variant = experiment.variants.find((v) => v.id === armId) ?? control;
   return { variant, holdout: false, propensity: choice.propensity, exploratory: choice.exploratory };
+}
+
+/** A fixed-allocation experiment's arm for one request. */
+export interface FixedArmChoice {
+  experimentId: string;
+  variant: string;
+  propensity: number;
+  holdout: boolean;
+  payload: Record<string, unknown> | undefined;
+}
+
+/** A visitor's customer cluster and lifecycle stage, which fixed experiments can also target. */
+export function segmentMemberships(segment: SegmentBody | null): string[] {
+  if (!segment) return [];
+  const f = segment.features;
+  return f.customer_segment ? [f.customer_segment, f.lifecycle] : [f.lifecycle];
+}
+
+/** What assignFixed needs to place one visitor in one fixed experiment (targeting by segment and memberships). */
+export function fixedAssignmentInput(e: Experiment, bucketMap: BucketMap, anonId: string, segment: SegmentBody | null, memberships = segmentMemberships(segment)): FixedAssignmentInput {
+  return {
+    experiment: { id: e.id, holdout: e.holdout, layer: e.layer, bucketMap, eligibleSegments: e.eligible_segments, ...(e.layer_range ? { layerShare: e.layer_range } : {}) },
+    unitId: anonId,
+    segmentId: segment?.id ?? null,
+    alsoIn: memberships,
+    globalHoldout: 0,
+  };
+}
+
+/**
+ * The first of a surface's fixed experiments whose targeting and hash buckets take the visitor (the rank path's
+ * assignment; the global holdout is checked by the caller). Null when none does.
+ */
+export function chooseFixedArm(experiments: readonly Experiment[], anonId: string, segment: SegmentBody | null): FixedArmChoice | null {
+  if (experiments.length === 0) return null;
+  const memberships = segmentMemberships(segment);
+  for (const e of experiments) {
+    if (!e.bucket_map) continue;
+    const a = assignFixed(fixedAssignmentInput(e, e.bucket_map, anonId, segment, memberships));
+    if (a.status !== "assigned" && a.status !== "holdout") continue;
+    const variant = e.variants.find((v) => v.id === a.variant) ?? e.variants[0]!;
+    return { experimentId: e.id, variant: variant.id, propensity: Math.round(a.propensity * 1_000_000) / 1_000_000, holdout: a.status === "holdout", payload: variant.payload };
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 // The rank index: the catalog precomputed into typed arrays once per snapshot, so scoring a request is a
 // tight loop over numbers (no string work, no per-request catalog-sized allocation).
 import type { Item } from "../catalog/item";
-import type { AuraConfig, RankingConfig } from "../config/schema";
+import type { AuraConfig, RankingConfig, RankingWeights } from "../config/schema";
 import type { ItemFacts } from "../persona/features";
 
 export const DEVICE_BITS: Record<string, number> = { mobile: 1, tablet: 2, desktop: 4 };
@@ -31,6 +31,13 @@ export interface RankIndex {
   policyMask: Uint32Array;
   /** Countries an item is limited to, or null for everywhere. */
   jurisdictions: (ReadonlySet<string> | null)[];
+  /**
+   * The same as bits, for the hot loop: bit b set when the item may be shown in the country `countryBits` maps
+   * to b; 0 for everywhere. Null when the catalog names more countries than fit in 31 bits (then the sets are
+   * checked instead).
+   */
+  jurisdictionMask: Uint32Array | null;
+  countryBits: Map<string, number>;
   clusterId: Int32Array;
   /** Policy flag -> bit, and what each bit needs. */
   policyBits: Map<string, number>;
@@ -42,6 +49,24 @@ export interface RankIndex {
   activeSeasons: string[];
   /** When freshness and seasonality were last computed (see refreshTimeScores). */
   builtAt: number;
+  /**
+   * Per surface, device and allowed policy bits: the items that pass the request-independent eligibility
+   * checks, with the part of their score that does not depend on the visitor (see rank.ts). Built on first
+   * use, dropped whenever the scores it folds in change (refreshTimeScores).
+   */
+  plans: Map<string, SurfacePlan>;
+}
+
+/** A surface's candidates after stock, device and policy checks, with their visitor-independent score. */
+export interface SurfacePlan {
+  /** What the plan was built from: a hit must match both (tests and overrides reuse surface ids). */
+  weights: RankingWeights;
+  pool: Int32Array;
+  items: Int32Array;
+  /** trendiness, inventory, margin, freshness and seasonality, weighted by the surface's weights. */
+  fixedScore: Float64Array;
+  /** Some item of the plan is limited to some countries: only then does the loop check jurisdictions. */
+  limited: boolean;
 }
 
 export function priceBandOf(price: number, cfg: RankingConfig["price_bands"]): string {
@@ -158,6 +183,14 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
   }
   featStart[n] = featBuf.length;
 
+  const countryBits = new Map<string, number>();
+  for (const set of jurisdictions) for (const country of set ?? []) if (!countryBits.has(country)) countryBits.set(country, 1 << Math.min(countryBits.size, 30));
+  let jurisdictionMask: Uint32Array | null = null;
+  if (countryBits.size <= 31) {
+    jurisdictionMask = new Uint32Array(n);
+    for (let i = 0; i < n; i++) for (const country of jurisdictions[i] ?? []) jurisdictionMask[i]! |= countryBits.get(country)!;
+  }
+
   const surfaceCandidates = new Map<string, Int32Array>();
   for (const s of config.surfaces) {
     const kinds = new Set<string>(s.kinds);
@@ -189,6 +222,8 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
     deviceMask,
     policyMask,
     jurisdictions,
+    jurisdictionMask,
+    countryBits,
     clusterId,
     policyBits,
     policyRules,
@@ -196,6 +231,7 @@ export function buildRankIndex(items: readonly Item[], config: AuraConfig, now: 
     surfaceCandidates,
     activeSeasons: [],
     builtAt: now,
+    plans: new Map(),
   };
   refreshTimeScores(index, now);
   return index;
@@ -215,6 +251,8 @@ export function refreshTimeScores(index: RankIndex, now: number): void {
   }
   index.activeSeasons = [...seasons];
   index.builtAt = now;
+  // Plans fold freshness and seasonality into their fixed scores.
+  index.plans.clear();
 }
 
 /** Catalog facts for the persona features of a viewed item. */

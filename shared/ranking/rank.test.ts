@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Item, type ItemInput } from "../catalog/item";
 import { defaultConfig } from "../config/default";
 import type { AuraConfig, SurfaceDefinition } from "../config/schema";
-import { activeSeasons, buildRankIndex, freshnessScore } from "./index";
+import { createRng } from "../catalog/prng";
+import { syntheticCatalog } from "../catalog/synthetic";
+import { activeSeasons, buildRankIndex, freshnessScore, itemFeatureNames } from "./index";
 import { rankItems, type RankVisitor } from "./rank";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z"); // inside autumn and black_friday
@@ -151,5 +153,84 @@ describe("personalization", () => {
     // monitor2 shares 4 of 6 distinct features (clusters differ): Jaccard 4/6.
     expect(out.items[0]!.components.user_match).toBeCloseTo(4 / 6, 4);
     expect(out.items.map((r) => r.item.id)).not.toContain("monitor");
+  });
+});
+
+describe("the optimized ranker against a plain reference", () => {
+  // The hot loop folds the visitor-independent score into cached per-surface plans, checks countries by bit
+  // masks and keeps a short best-first list instead of sorting. This reference does none of that: it scores every
+  // candidate with the documented formula, sorts them all and applies the cluster cap. They must agree.
+  const catalog = syntheticCatalog(600, 5);
+  const index = buildRankIndex(catalog, defaultConfig, NOW);
+  const rng = createRng(99);
+  const featureNames = index.featureNames;
+
+  function reference(visitor: RankVisitor, s: SurfaceDefinition, limit: number, anchor: string | null): string[] {
+    const w = s.weights;
+    const anchorFeatures = new Set(anchor ? itemFeatureNames(catalog.find((i) => i.id === anchor)!, index.priceBand[index.idToIndex.get(anchor)!]!) : []);
+    const scored: { id: string; i: number; score: number }[] = [];
+    for (const i of index.surfaceCandidates.get(s.id)!) {
+      const it = catalog[i]!;
+      if (index.inStock[i] === 0 || !(it.devices.length === 0 || it.devices.includes(visitor.device))) continue;
+      const flagsOk = it.policy_flags.every((flag) => {
+        const rule = defaultConfig.ranking.policy_flags[flag];
+        return rule !== undefined && (rule.requires_consent === null || visitor.consent.has(rule.requires_consent)) && !rule.blocked_devices.includes(visitor.device);
+      });
+      if (!flagsOk) continue;
+      if (it.jurisdictions.length > 0 && (visitor.country === null || !it.jurisdictions.includes(visitor.country))) continue;
+      if (it.id === anchor) continue;
+      const names = itemFeatureNames(it, index.priceBand[i]!);
+      const prior = visitor.personalized && visitor.persona ? index.personaAffinity.get(visitor.persona)![i]! : index.popularity[i]!;
+      const known = [...(visitor.interests ?? [])].filter(([name, v]) => v > 0 && index.featureIds.has(name));
+      const beta = visitor.personalized && known.length > 0 ? visitor.evidence / (visitor.evidence + defaultConfig.ranking.evidence_half_point) : 0;
+      let miss = 1;
+      for (const name of names) miss *= 1 - 0.7 * Math.min(1, visitor.interests?.get(name) ?? 0);
+      let um = (1 - beta) * prior + beta * (1 - miss);
+      if (anchorFeatures.size > 0) {
+        const inter = new Set(names.filter((n) => anchorFeatures.has(n))).size;
+        const union = new Set([...names, ...anchorFeatures]).size;
+        um = (1 - s.anchor_weight) * um + s.anchor_weight * (inter / union);
+      }
+      const score = w.user_match * um + w.trendiness * index.trend[i]! + w.inventory * index.inventory[i]! + w.margin * index.margin[i]! + w.freshness * index.freshness[i]! + w.seasonal * index.seasonal[i]!;
+      scored.push({ id: it.id, i, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.i - b.i);
+    const picked: typeof scored = [];
+    const perCluster = new Map<string, number>();
+    for (const c of scored) {
+      if (picked.length >= Math.min(s.diversity.top_k, limit)) break;
+      const cl = catalog[c.i]!.cluster;
+      if ((perCluster.get(cl) ?? 0) >= s.diversity.max_per_cluster) continue;
+      perCluster.set(cl, (perCluster.get(cl) ?? 0) + 1);
+      picked.push(c);
+    }
+    for (const c of scored) if (picked.length < limit && !picked.includes(c)) picked.push(c);
+    return picked.map((c) => c.id);
+  }
+
+  it("returns the reference's items in the reference's order over 300 random requests", () => {
+    const countries = ["US", "DE", "FR", "GB", "JP", "BR", null];
+    const personas = [null, ...defaultConfig.persona.personas.map((p) => p.id)];
+    const consents = [[], ["marketing"], ["age_verified"], ["marketing", "age_verified"]];
+    for (let k = 0; k < 300; k++) {
+      const s = rng.pick(defaultConfig.surfaces);
+      const personalized = rng.chance(0.7);
+      const interests = new Map<string, number>();
+      for (let f = 0; f < rng.int(0, 30); f++) interests.set(rng.pick(featureNames), rng.next());
+      const visitor: RankVisitor = {
+        personalized,
+        persona: rng.pick(personas),
+        interests: personalized ? interests : null,
+        evidence: rng.int(0, 40),
+        device: rng.pick(["mobile", "tablet", "desktop"] as const),
+        country: rng.pick(countries),
+        consent: new Set(rng.pick(consents)),
+        reasonPrefix: "x",
+      };
+      const anchor = s.anchor === "product" ? catalog[rng.int(0, catalog.length - 1)]!.id : null;
+      const limit = rng.int(1, 30);
+      const out = rankItems(index, { surface: s, limit, anchorProductId: anchor }, visitor);
+      expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(reference(visitor, s, limit, anchor));
+    }
   });
 });

@@ -3,8 +3,8 @@
 import type { Item } from "../catalog/item";
 import type { RankingWeights, SurfaceDefinition } from "../config/schema";
 import type { DeviceClass } from "../persona/signals";
-import { hybridUserMatch } from "../recsys/vectors";
-import { DEVICE_BITS, type RankIndex } from "./index";
+import { cfWeight } from "../recsys/vectors";
+import { DEVICE_BITS, type RankIndex, type SurfacePlan } from "./index";
 
 export interface RankVisitor {
   /** False without personalization consent: popularity and business rules only, nothing about the visitor. */
@@ -71,8 +71,10 @@ let scoreBuf = new Float64Array(1024);
 let candBuf = new Int32Array(1024);
 let interestVec = new Float32Array(256);
 let anchorMark = new Uint8Array(256);
+/** The best `depth` eligible slots so far, best first (see keepBest). */
+let bestSlots = new Int32Array(64);
 
-function ensureCapacity(n: number, features: number) {
+function ensureCapacity(n: number, features: number, depth: number) {
   if (scoreBuf.length < n) {
     scoreBuf = new Float64Array(n * 2);
     candBuf = new Int32Array(n * 2);
@@ -81,16 +83,74 @@ function ensureCapacity(n: number, features: number) {
     interestVec = new Float32Array(features * 2);
     anchorMark = new Uint8Array(features * 2);
   }
+  if (bestSlots.length < depth) bestSlots = new Int32Array(depth * 2);
 }
+
+/** Policy bits the request may see: a rule's consent must be given and the device must not be blocked. */
+function allowedPolicyBits(index: RankIndex, devBit: number, consent: ReadonlySet<string>): number {
+  let allowed = 0;
+  for (const rule of index.policyRules) {
+    const consentOk = rule.requiresConsent === null || consent.has(rule.requiresConsent);
+    if (consentOk && (rule.blockedDeviceMask & devBit) === 0) allowed |= rule.bit;
+  }
+  return allowed;
+}
+
+/**
+ * The candidates of `pool` a request with this device and these policy bits may see, with the weighted sum of
+ * their visitor-independent components. Building it walks the pool once; the surface's own pool is cached on
+ * the index, so a request only scores what is eligible and adds the visitor's part.
+ */
+function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit: number, deniedPolicy: number): SurfacePlan {
+  const { inStock, deviceMask, policyMask, jurisdictions, trend, inventory, margin, freshness, seasonal } = index;
+  const kept = new Int32Array(pool.length);
+  let n = 0;
+  let limited = false;
+  for (let c = 0; c < pool.length; c++) {
+    const i = pool[c]!;
+    if (inStock[i] === 0 || (deviceMask[i]! & devBit) === 0 || (policyMask[i]! & deniedPolicy) !== 0) continue;
+    if (jurisdictions[i]) limited = true;
+    kept[n++] = i;
+  }
+  const items = kept.slice(0, n);
+  const fixedScore = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    const i = items[c]!;
+    fixedScore[c] = w.trendiness * trend[i]! + w.inventory * inventory[i]! + w.margin * margin[i]! + w.freshness * freshness[i]! + w.seasonal * seasonal[i]!;
+  }
+  return { weights: w, pool, items, fixedScore, limited };
+}
+
+/** Plans are few (surfaces × devices × consent combinations); this only guards against a pathological config. */
+const PLAN_LIMIT = 256;
+
+function surfacePlan(index: RankIndex, surface: SurfaceDefinition, w: RankingWeights, devBit: number, deniedPolicy: number): SurfacePlan {
+  const pool = index.surfaceCandidates.get(surface.id) ?? EMPTY;
+  const key = `${surface.id}|${devBit}|${deniedPolicy}`;
+  const cached = index.plans.get(key);
+  if (cached && cached.weights === w && cached.pool === pool) return cached;
+  const plan = buildPlan(index, pool, w, devBit, deniedPolicy);
+  if (index.plans.size >= PLAN_LIMIT) index.plans.clear();
+  index.plans.set(key, plan);
+  return plan;
+}
+
+const EMPTY = new Int32Array(0);
 
 export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisitor): RankOutcome {
   const { surface } = query;
   const w = query.weights ?? surface.weights;
   const nFeatures = index.featureNames.length;
-  ensureCapacity(index.items.length, nFeatures);
+  // Look a little deeper than the limit, so the cluster caps usually find enough without a full sort.
+  const depth = query.limit * 2 + 8;
+  ensureCapacity(index.items.length, nFeatures, depth);
 
-  // Candidate set: explicit list (restricted to the surface's kinds) or the surface's precomputed list.
-  let pool: ArrayLike<number>;
+  // Eligibility that depends on the request, folded into masks once.
+  const devBit = DEVICE_BITS[visitor.device] ?? 4;
+  const deniedPolicy = ~allowedPolicyBits(index, devBit, visitor.consent) >>> 0;
+
+  // Candidate set: an explicit list (restricted to the surface's kinds) or the surface's cached plan.
+  let plan: SurfacePlan;
   if (query.candidates) {
     const kinds = new Set<string>(surface.kinds);
     const list: number[] = [];
@@ -102,19 +162,10 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
         list.push(i);
       }
     }
-    pool = list;
+    plan = buildPlan(index, Int32Array.from(list), w, devBit, deniedPolicy);
   } else {
-    pool = index.surfaceCandidates.get(surface.id) ?? new Int32Array(0);
+    plan = surfacePlan(index, surface, w, devBit, deniedPolicy);
   }
-
-  // Eligibility that depends on the request, folded into masks once.
-  const devBit = DEVICE_BITS[visitor.device] ?? 4;
-  let allowedPolicy = 0;
-  for (const rule of index.policyRules) {
-    const consentOk = rule.requiresConsent === null || visitor.consent.has(rule.requiresConsent);
-    if (consentOk && (rule.blockedDeviceMask & devBit) === 0) allowedPolicy |= rule.bit;
-  }
-  const deniedPolicy = ~allowedPolicy >>> 0;
 
   // Visitor interests as a dense vector over the feature vocabulary (touched entries reset at the end).
   const touched: number[] = [];
@@ -151,47 +202,83 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
       }
     }
   }
-  const anchorSet = new Set(anchorIdx);
   const hasAnchor = anchorTouched.length > 0;
 
+  const cf = visitor.personalized && visitor.cf ? visitor.cf : null;
   const ctx: MatchContext = {
     index, visitor, beta, prior,
     anchorWeight: hasAnchor ? surface.anchor_weight : 0,
     anchorSize: anchorTouched.length,
+    cf,
+    cfWeight: cf ? cfWeight(cf.interactions) : 0,
   };
-  const { trend, popularity, inventory, margin, freshness, seasonal, inStock, deviceMask, policyMask, jurisdictions, featStart, featList } = index;
-  const wUser = w.user_match, wTrend = w.trendiness, wInventory = w.inventory, wMargin = w.margin, wFresh = w.freshness, wSeason = w.seasonal;
-  const anchorWeight = ctx.anchorWeight;
-  const anchorSize = ctx.anchorSize;
-  const excludeAnchors = anchorSet.size > 0;
+
+  // The hot loop: everything visitor-independent is in the plan; per item this adds the visitor's user_match
+  // (prior, interest noisy-OR, anchor Jaccard, collaborative blend: the same formula as userMatch below).
+  const { popularity, jurisdictions, featStart, featList } = index;
+  const { items: cand, fixedScore, limited } = plan;
+  const base = prior ?? popularity;
+  const wUser = w.user_match;
+  const { anchorWeight, anchorSize, cfWeight: cfW } = ctx;
+  const affinity = cf ? cf.affinity : null;
+  const country = visitor.country;
+  const jurMask = index.jurisdictionMask;
+  // A country no item is limited to has no bit: limited items are then not for this visitor.
+  const countryBit = country === null ? 0 : (index.countryBits.get(country) ?? 0);
+  const excludeAnchors = anchorIdx.length > 0;
   const interests = interestVec;
   const marks = anchorMark;
-  const cf = visitor.personalized && visitor.cf ? visitor.cf : null;
+  const scores = scoreBuf;
+  const slots = candBuf;
   let eligible = 0;
-  for (let c = 0; c < pool.length; c++) {
-    const i = pool[c]!;
-    if (inStock[i] === 0 || (deviceMask[i]! & devBit) === 0 || (policyMask[i]! & deniedPolicy) !== 0) continue;
-    const jur = jurisdictions[i];
-    if (jur && (visitor.country === null || !jur.has(visitor.country))) continue;
-    if (excludeAnchors && anchorSet.has(i)) continue;
+  let kept = 0;
+  let floorScore = -Infinity;
+  let floorItem = -1;
+  for (let c = 0; c < cand.length; c++) {
+    const i = cand[c]!;
+    if (limited) {
+      if (jurMask !== null) {
+        const m = jurMask[i]!;
+        if (m !== 0 && (m & countryBit) === 0) continue;
+      } else {
+        const jur = jurisdictions[i];
+        if (jur && (country === null || !jur.has(country))) continue;
+      }
+    }
+    if (excludeAnchors && anchorIdx.includes(i)) continue;
 
-    const base = prior ? prior[i]! : popularity[i]!;
-    const interest = beta > 0 ? interestMatch(featStart, featList, interests, i) : 0;
-    const similarity = anchorWeight > 0 ? jaccard(featStart, featList, marks, i, anchorSize) : 0;
-    const content = combineUserMatch(base, interest, beta, similarity, anchorWeight);
-    const um = cf === null ? content : hybridUserMatch(content, cf.affinity[i]! >= 0 ? cf.affinity[i]! : null, cf.interactions);
-    scoreBuf[eligible] =
-      wUser * um + wTrend * trend[i]! + wInventory * inventory[i]! + wMargin * margin[i]! + wFresh * freshness[i]! + wSeason * seasonal[i]!;
-    candBuf[eligible] = i;
+    let um = base[i]!;
+    if (beta > 0) {
+      let miss = 1;
+      const end = featStart[i + 1]!;
+      for (let k = featStart[i]!; k < end; k++) miss *= 1 - FEATURE_MATCH * interests[featList[k]!]!;
+      um = (1 - beta) * um + beta * (1 - miss);
+    }
+    if (anchorWeight > 0) um = (1 - anchorWeight) * um + anchorWeight * jaccard(featStart, featList, marks, i, anchorSize);
+    if (affinity !== null) {
+      const a = affinity[i]!;
+      if (a >= 0) um = (1 - cfW) * um + cfW * a;
+    }
+    const score = fixedScore[c]! + wUser * um;
+    scores[eligible] = score;
+    slots[eligible] = i;
+    // Most items lose to the current floor on score alone: one comparison, no call.
+    if (kept < depth || score > floorScore || (score === floorScore && i < floorItem)) {
+      kept = keepBest(eligible, kept, depth);
+      const last = bestSlots[kept - 1]!;
+      floorScore = scores[last]!;
+      floorItem = slots[last]!;
+    }
     eligible++;
   }
 
-  const picked = selectDiverse(index, eligible, query.limit, surface.diversity.max_per_cluster, surface.diversity.top_k);
-  const items = picked.map((slot) => explain(ctx, candBuf[slot]!, scoreBuf[slot]!, w, anchorIdx));
+  const picked = selectDiverse(index, eligible, kept, query.limit, surface.diversity.max_per_cluster, surface.diversity.top_k);
+  const explainer = explanation(ctx, w, anchorIdx);
+  const items = picked.map((slot) => explainer(slots[slot]!, scores[slot]!));
 
   for (const f of touched) interestVec[f] = 0;
   for (const f of anchorTouched) anchorMark[f] = 0;
-  return { items, considered: pool.length, eligible };
+  return { items, considered: plan.pool.length, eligible };
 }
 
 /** Jaccard similarity of item i's features with the marked anchor features. */
@@ -212,15 +299,6 @@ function interestMatch(featStart: Int32Array, featList: Int32Array, interests: F
   return 1 - miss;
 }
 
-/**
- * user_match from its parts: the prior (persona affinity, or popularity), the visitor's own interest match
- * weighted by evidence (beta), then similarity to the anchor (related product, cart) where there is one.
- */
-function combineUserMatch(base: number, interest: number, beta: number, similarity: number, anchorWeight: number): number {
-  const personal = (1 - beta) * base + beta * interest;
-  return (1 - anchorWeight) * personal + anchorWeight * similarity;
-}
-
 /** Orders slots of the scratch buffers by score desc, ties by item index (stable across runs). */
 function better(a: number, b: number): boolean {
   const sa = scoreBuf[a]!;
@@ -228,59 +306,44 @@ function better(a: number, b: number): boolean {
   return sa > sb || (sa === sb && candBuf[a]! < candBuf[b]!);
 }
 
-/** The best `m` of slots [0, n), best first: a bounded min-heap, O(n log m) instead of sorting everything. */
-function topSlots(n: number, m: number): number[] {
-  const scores = scoreBuf;
-  const heap: number[] = [];
-  const siftDown = (k: number) => {
-    for (;;) {
-      const l = 2 * k + 1;
-      const r = l + 1;
-      let worst = k;
-      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
-      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
-      if (worst === k) return;
-      [heap[k], heap[worst]] = [heap[worst]!, heap[k]!];
-      k = worst;
-    }
-  };
-  // Once the heap is full most slots lose to its worst entry on score alone: reject those without a call.
-  let floor = -Infinity;
-  for (let s = 0; s < n; s++) {
-    if (scores[s]! < floor) continue;
-    if (heap.length < m) {
-      heap.push(s);
-      for (let k = heap.length - 1; k > 0; ) {
-        const parent = (k - 1) >> 1;
-        if (!better(heap[parent]!, heap[k]!)) break;
-        [heap[k], heap[parent]] = [heap[parent]!, heap[k]!];
-        k = parent;
-      }
-      if (heap.length === m) floor = scores[heap[0]!]!;
-    } else if (better(s, heap[0]!)) {
-      heap[0] = s;
-      siftDown(0);
-      floor = scores[heap[0]!]!;
-    }
+/**
+ * Inserts slot `s` into the best-first list of the `kept` best slots (at most `depth`), dropping the worst when
+ * full; returns the new length. The list is short (2 × limit + 8), so a shifting insert beats a heap.
+ */
+function keepBest(s: number, kept: number, depth: number): number {
+  const score = scoreBuf[s]!;
+  const item = candBuf[s]!;
+  let k = kept < depth ? kept : depth - 1;
+  while (k > 0) {
+    const ahead = bestSlots[k - 1]!;
+    const aheadScore = scoreBuf[ahead]!;
+    if (score < aheadScore || (score === aheadScore && item > candBuf[ahead]!)) break;
+    bestSlots[k] = ahead;
+    k--;
   }
-  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+  bestSlots[k] = s;
+  return kept < depth ? kept + 1 : depth;
+}
+
+/** Every eligible slot, best first: only when the cluster caps exhaust the kept list. */
+function allSlotsSorted(n: number): number[] {
+  const all = Array.from({ length: n }, (_, s) => s);
+  return all.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
 }
 
 /**
  * Greedy diversity: in the first `topK` positions at most `maxPerCluster` items per cluster, then plain score
  * order. When the catalog cannot satisfy the cap, the best remaining items fill the gap (never fewer results).
  */
-function selectDiverse(index: RankIndex, n: number, limit: number, maxPerCluster: number, topK: number): number[] {
+function selectDiverse(index: RankIndex, n: number, kept: number, limit: number, maxPerCluster: number, topK: number): number[] {
   if (n === 0) return [];
-  // Look a little deeper than the limit; widen to everything only if the cluster caps exhaust that.
-  for (let depth = Math.min(n, limit * 2 + 8); ; depth = n) {
-    const sorted = topSlots(n, depth);
+  const capped = Math.min(topK, limit);
+  const pick = (sorted: ArrayLike<number>, length: number): number[] | null => {
     const picked: number[] = [];
     const used = new Set<number>();
     const perCluster = new Map<number, number>();
-    const capped = Math.min(topK, limit);
-    for (const s of sorted) {
-      if (picked.length >= capped) break;
+    for (let k = 0; k < length && picked.length < capped; k++) {
+      const s = sorted[k]!;
       const cl = index.clusterId[candBuf[s]!]!;
       const count = perCluster.get(cl) ?? 0;
       if (count >= maxPerCluster) continue;
@@ -288,13 +351,15 @@ function selectDiverse(index: RankIndex, n: number, limit: number, maxPerCluster
       picked.push(s);
       used.add(s);
     }
-    if (picked.length < capped && depth < n) continue;
-    for (const s of sorted) {
-      if (picked.length >= limit) break;
+    // The kept list ran out before the caps were satisfied, and more items exist: look at all of them.
+    if (picked.length < capped && length < n) return null;
+    for (let k = 0; k < length && picked.length < limit; k++) {
+      const s = sorted[k]!;
       if (!used.has(s)) picked.push(s);
     }
     return picked;
-  }
+  };
+  return pick(bestSlots, kept) ?? pick(allSlotsSorted(n), n)!;
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
@@ -307,69 +372,93 @@ interface MatchContext {
   prior: Float32Array | undefined;
   anchorWeight: number;
   anchorSize: number;
+  cf: { affinity: Float32Array; interactions: number } | null;
+  /** How much the collaborative preference weighs against the content match (grows with interactions). */
+  cfWeight: number;
 }
 
-/** user_match for item i with its parts, for explanations (the hot loop inlines the same three helpers). */
+/** user_match for item i with its parts, for explanations (the hot loop inlines the same formula). */
 function userMatch(ctx: MatchContext, i: number): { value: number; base: number; interest: number; similarity: number; collaborative: number | null } {
-  const { index } = ctx;
+  const { index, beta, anchorWeight } = ctx;
   const base = ctx.prior ? ctx.prior[i]! : index.popularity[i]!;
-  const interest = ctx.beta > 0 ? interestMatch(index.featStart, index.featList, interestVec, i) : 0;
-  const similarity = ctx.anchorWeight > 0 ? jaccard(index.featStart, index.featList, anchorMark, i, ctx.anchorSize) : 0;
-  const content = combineUserMatch(base, interest, ctx.beta, similarity, ctx.anchorWeight);
-  const cf = ctx.visitor.personalized && ctx.visitor.cf ? ctx.visitor.cf : null;
-  const collaborative = cf && cf.affinity[i]! >= 0 ? cf.affinity[i]! : null;
-  return { value: cf ? hybridUserMatch(content, collaborative, cf.interactions) : content, base, interest, similarity, collaborative };
+  const interest = beta > 0 ? interestMatch(index.featStart, index.featList, interestVec, i) : 0;
+  const similarity = anchorWeight > 0 ? jaccard(index.featStart, index.featList, anchorMark, i, ctx.anchorSize) : 0;
+  const personal = beta > 0 ? (1 - beta) * base + beta * interest : base;
+  const content = anchorWeight > 0 ? (1 - anchorWeight) * personal + anchorWeight * similarity : personal;
+  const collaborative = ctx.cf && ctx.cf.affinity[i]! >= 0 ? ctx.cf.affinity[i]! : null;
+  const value = collaborative !== null ? (1 - ctx.cfWeight) * content + ctx.cfWeight * collaborative : content;
+  return { value, base, interest, similarity, collaborative };
 }
 
-/** Runs while the scratch interest vector and anchor marks are still set for this request. */
-function explain(ctx: MatchContext, i: number, score: number, w: RankingWeights, anchorIdx: readonly number[]): RankedItem {
+/**
+ * The explainer for this request's items. Runs while the scratch interest vector and anchor marks are still set;
+ * what is the same for every item (the persona, the anchor's name) is looked up once.
+ */
+function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly number[]): (i: number, score: number) => RankedItem {
   const { index, visitor, beta } = ctx;
-  const item = index.items[i]!;
-  const um = userMatch(ctx, i);
-  const components: ScoreComponents = {
-    user_match: round4(um.value),
-    trendiness: round4(index.trend[i]!),
-    inventory: round4(index.inventory[i]!),
-    margin: round4(index.margin[i]!),
-    freshness: round4(index.freshness[i]!),
-    seasonal: round4(index.seasonal[i]!),
-  };
+  const persona = visitor.personalized && visitor.persona ? index.config.persona.personas.find((p) => p.id === visitor.persona) : undefined;
+  const anchorName = anchorIdx.length === 1 ? index.items[anchorIdx[0]!]!.id : "your cart";
+  return (i, score) => {
+    const item = index.items[i]!;
+    const um = userMatch(ctx, i);
+    const components: ScoreComponents = {
+      user_match: round4(um.value),
+      trendiness: round4(index.trend[i]!),
+      inventory: round4(index.inventory[i]!),
+      margin: round4(index.margin[i]!),
+      freshness: round4(index.freshness[i]!),
+      seasonal: round4(index.seasonal[i]!),
+    };
 
-  const parts: { weight: number; text: string }[] = [];
-  if (!visitor.personalized) {
-    parts.push({ weight: w.user_match * um.value, text: "popular" });
-  } else {
-    const persona = visitor.persona ? index.config.persona.personas.find((p) => p.id === visitor.persona) : undefined;
-    const byInterest = beta * um.interest > (1 - beta) * um.base;
-    const names: string[] = [];
-    for (let k = index.featStart[i]!; k < index.featStart[i + 1]!; k++) names.push(index.featureNames[index.featList[k]!]!);
-    const matched = names
-      .map((name) => ({ name, v: byInterest ? (visitor.interests?.get(name) ?? 0) : (persona?.affinity[name] ?? 0) }))
-      .filter((m) => m.v > 0)
-      .sort((a, b) => b.v - a.v || a.name.localeCompare(b.name))
-      .slice(0, 2)
-      .map((m) => m.name);
-    const text = byInterest
-      ? `matches your interest in ${matched.join(", ") || "similar items"}`
-      : persona
-        ? `fits ${persona.id}${matched.length ? ` (${matched.join(", ")})` : ""}`
-        : "popular";
-    parts.push({ weight: w.user_match * um.value, text });
+    const parts: { weight: number; text: string }[] = [];
+    if (!visitor.personalized) {
+      parts.push({ weight: w.user_match * um.value, text: "popular" });
+    } else {
+      const byInterest = beta * um.interest > (1 - beta) * um.base;
+      const matched = topMatchedFeatures(index, i, (name) => (byInterest ? (visitor.interests?.get(name) ?? 0) : (persona?.affinity[name] ?? 0)));
+      const text = byInterest
+        ? `matches your interest in ${matched || "similar items"}`
+        : persona
+          ? `fits ${persona.id}${matched ? ` (${matched})` : ""}`
+          : "popular";
+      parts.push({ weight: w.user_match * um.value, text });
+    }
+    if (um.collaborative !== null && um.collaborative >= 0.3) parts.push({ weight: w.user_match * um.collaborative, text: "liked by shoppers with your taste" });
+    if (um.similarity > 0) parts.push({ weight: w.user_match * ctx.anchorWeight * um.similarity, text: `related to ${anchorName}` });
+    if (index.trend[i]! >= 0.6) parts.push({ weight: w.trendiness * index.trend[i]!, text: "trending" });
+    if (index.seasonal[i] === 1) {
+      const tags = item.seasonal_tags.filter((t) => index.activeSeasons.includes(t));
+      parts.push({ weight: w.seasonal, text: `in season (${tags.join(", ")})` });
+    }
+    if (index.freshness[i]! >= 0.7) parts.push({ weight: w.freshness * index.freshness[i]!, text: "new" });
+    if (index.margin[i]! >= 0.75 && w.margin >= 0.15) parts.push({ weight: w.margin * index.margin[i]!, text: "high margin" });
+    // Only what actually moved the score explains it.
+    const shown = parts.filter((p) => p.weight > 0).sort((a, b) => b.weight - a.weight);
+    const reason = `${visitor.reasonPrefix} · ${shown.slice(0, 3).map((p) => p.text).join(", ") || "eligible"}`;
+    return { item, score: round4(score), components, reason };
+  };
+}
+
+/** The item's two strongest features by `strength` (ties by name), joined: "category:photo, tag:raw". */
+function topMatchedFeatures(index: RankIndex, i: number, strength: (name: string) => number): string {
+  let first: string | null = null;
+  let firstV = 0;
+  let second: string | null = null;
+  let secondV = 0;
+  const ahead = (v: number, name: string, thanV: number, than: string | null) => than === null || v > thanV || (v === thanV && name < than);
+  for (let k = index.featStart[i]!; k < index.featStart[i + 1]!; k++) {
+    const name = index.featureNames[index.featList[k]!]!;
+    const v = strength(name);
+    if (!(v > 0)) continue;
+    if (ahead(v, name, firstV, first)) {
+      second = first;
+      secondV = firstV;
+      first = name;
+      firstV = v;
+    } else if (ahead(v, name, secondV, second)) {
+      second = name;
+      secondV = v;
+    }
   }
-  if (um.collaborative !== null && um.collaborative >= 0.3) parts.push({ weight: w.user_match * um.collaborative, text: "liked by shoppers with your taste" });
-  if (um.similarity > 0) {
-    const anchor = anchorIdx.length === 1 ? index.items[anchorIdx[0]!]!.id : "your cart";
-    parts.push({ weight: w.user_match * ctx.anchorWeight * um.similarity, text: `related to ${anchor}` });
-  }
-  if (index.trend[i]! >= 0.6) parts.push({ weight: w.trendiness * index.trend[i]!, text: "trending" });
-  if (index.seasonal[i] === 1) {
-    const tags = item.seasonal_tags.filter((t) => index.activeSeasons.includes(t));
-    parts.push({ weight: w.seasonal, text: `in season (${tags.join(", ")})` });
-  }
-  if (index.freshness[i]! >= 0.7) parts.push({ weight: w.freshness * index.freshness[i]!, text: "new" });
-  if (index.margin[i]! >= 0.75 && w.margin >= 0.15) parts.push({ weight: w.margin * index.margin[i]!, text: "high margin" });
-  // Only what actually moved the score explains it.
-  const shown = parts.filter((p) => p.weight > 0).sort((a, b) => b.weight - a.weight);
-  const reason = `${visitor.reasonPrefix} · ${shown.slice(0, 3).map((p) => p.text).join(", ") || "eligible"}`;
-  return { item, score: round4(score), components, reason };
+  return first === null ? "" : second === null ? first : `${first}, ${second}`;
 }

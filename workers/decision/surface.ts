@@ -7,8 +7,8 @@ import { mathRandom } from "../../shared/bandit/random";
 import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
 import { decideRank, type ProfileStatus } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
-import { assignBanditArm, banditSegmentKey } from "../../shared/experiments/assign";
-import { assignFixed, inGlobalHoldout } from "../../shared/experiments/bucketing";
+import { assignBanditArm, banditSegmentKey, chooseFixedArm } from "../../shared/experiments/assign";
+import { inGlobalHoldout } from "../../shared/experiments/bucketing";
 import { withTimeout } from "../../shared/profile/feature-store";
 import type { ProfileView } from "../../shared/profile/profile";
 import type { BanditSnapshot } from "../data/posteriors";
@@ -48,13 +48,6 @@ export interface ArmChoice {
   banditSegment: string | null;
 }
 
-/** A visitor's customer cluster and lifecycle stage, which fixed experiments can also target. */
-function segmentMemberships(segment: SegmentBody | null): string[] {
-  if (!segment) return [];
-  const f = segment.features;
-  return f.customer_segment ? [f.customer_segment, f.lifecycle] : [f.lifecycle];
-}
-
 /**
  * The creative for a surface from the isolate's experiment snapshot (memory only): a bandit by Thompson
  * sampling, else the fixed-allocation experiment (if any) the visitor's hash lands in. Null when no experiment
@@ -76,21 +69,8 @@ export function chooseArm(experiments: BanditSnapshot | null, surfaceId: string,
       banditSegment: choice.holdout ? null : banditSegment,
     };
   }
-  const memberships = segmentMemberships(segment);
-  for (const e of experiments.fixedBySurface.get(surfaceId) ?? []) {
-    if (!e.bucket_map) continue;
-    const a = assignFixed({
-      experiment: { id: e.id, holdout: e.holdout, layer: e.layer, bucketMap: e.bucket_map, eligibleSegments: e.eligible_segments, ...(e.layer_range ? { layerShare: e.layer_range } : {}) },
-      unitId: anonId,
-      segmentId: segment?.id ?? null,
-      alsoIn: memberships,
-      globalHoldout: 0,
-    });
-    if (a.status !== "assigned" && a.status !== "holdout") continue;
-    const variant = e.variants.find((v) => v.id === a.variant) ?? e.variants[0]!;
-    return { experimentId: e.id, variant: variant.id, propensity: Math.round(a.propensity * 1_000_000) / 1_000_000, holdout: a.status === "holdout", payload: variant.payload, banditSegment: null };
-  }
-  return null;
+  const fixed = chooseFixedArm(experiments.fixedBySurface.get(surfaceId) ?? [], anonId, segment);
+  return fixed ? { ...fixed, banditSegment: null } : null;
 }
 
 /** Puts the arm into the answer: every served item carries the arm's propensity. */
