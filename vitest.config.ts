@@ -1,9 +1,10 @@
-// Three test projects, one `vitest run`:
+// Four test projects, one `vitest run`:
 // - workers: every domain and Worker test inside workerd through the Workers Vitest integration, with the real
 //   D1, Durable Object and Queue bindings from wrangler.toml (migrations read here, applied in the setup file);
 // - sdk: the storefront SDK's unit tests in Node, against hand-written fakes of the browser globals;
+// - bench: the benchmark harness's regression check (bench/check.ts) on fixture results, in Node;
 // - browser: Debian's Chromium (playwright-core) against aura started as `npm start` starts it (e2e/server.ts),
-//   after the other two, so the journeys do not compete with workerd for the CPU.
+//   after the others, so the journeys do not compete with workerd for the CPU.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
@@ -48,6 +49,15 @@ export default defineConfig(async () => {
             // Every test installs its own fake page; nothing may leak from one to the next.
             unstubGlobals: true,
             restoreMocks: true,
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          test: {
+            // The benchmark harness's pure logic (the regression gate's comparisons); no benchmark runs here.
+            name: "bench",
+            environment: "node",
+            include: ["bench/**/*.test.ts"],
             sequence: { groupOrder: 0 },
           },
         },

@@ -3,6 +3,8 @@
 // timed over many batches; the per-op time of every batch is one sample for the median and p99.
 import { performance } from "node:perf_hooks";
 import { RankRequest } from "../shared/api/schemas";
+import { mathRandom, sampleBeta } from "../shared/bandit/random";
+import type { ArmPosterior } from "../shared/bandit/thompson";
 import { demoCatalog } from "../shared/catalog/demo";
 import type { Item } from "../shared/catalog/item";
 import { createRng } from "../shared/catalog/prng";
@@ -21,6 +23,7 @@ import { itemFacts, itemFeatures } from "../shared/ranking/index";
 import { rankItems, type RankQuery, type RankVisitor } from "../shared/ranking/rank";
 import { syntheticCatalog } from "../shared/catalog/synthetic";
 import { anonPool, CONSENT_ALL, eventsRequest, rankBodies, visitorProfile } from "./fixtures";
+import { assignmentPeers, type AssignmentPeers } from "./peers";
 import { percentileSorted, round } from "./stats";
 
 export interface MicroResult {
@@ -38,6 +41,8 @@ export interface MicroResult {
   medianMet: boolean | null;
   p99Met: boolean | null;
   note?: string;
+  /** Against another implementation of the same work in the same run: this row's median ÷ the peer's fastest mode. */
+  versus?: { peer: string; peerMode: string; peerMedianUs: number; ratio: number; maxRatio: number; met: boolean; equivalence: string };
 }
 
 export interface MicroOptions {
@@ -98,9 +103,9 @@ function runSpec(spec: Spec, opts: MicroOptions): MicroResult {
     name: spec.name,
     opsPerBatch,
     batches,
-    medianUs: round(medianUs, 2),
-    p99Us: round(p99Us, 2),
-    minUs: round(samples[0]!, 2),
+    medianUs: roundUs(medianUs),
+    p99Us: roundUs(p99Us),
+    minUs: roundUs(samples[0]!),
     target: spec.target ?? null,
     medianMet: spec.target ? medianUs <= spec.target.maxUs : null,
     p99Met: spec.target ? p99Us <= spec.target.maxUs : null,
@@ -110,7 +115,34 @@ function runSpec(spec: Spec, opts: MicroOptions): MicroResult {
   return result;
 }
 
-const fmtUs = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(us < 10 ? 2 : 1)} µs`);
+// Sub-microsecond rows (a Thompson draw, an assignment) need nanoseconds: 0.01 µs steps would hide a 150 ns target.
+const roundUs = (us: number) => round(us, us < 1 ? 4 : 2);
+const fmtUs = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : us < 1 ? `${(us * 1000).toFixed(us < 0.01 ? 1 : 0)} ns` : `${us.toFixed(us < 10 ? 2 : 1)} µs`);
+
+/**
+ * Our assignment must be at least as fast as GrowthBook used its cheapest way (ratio ≤ 1.0 against the fastest
+ * mode): marks the row's target with that mode's timing and records the ratio for the report.
+ */
+function compareWithGrowthBook(results: MicroResult[], peers: AssignmentPeers): void {
+  const aura = results.find((r) => r.id === peers.aura.id);
+  const fastest = results.filter((r) => peers.growthbook.some((p) => p.id === r.id)).sort((x, y) => x.medianUs - y.medianUs)[0];
+  if (!aura || !fastest) return;
+  const mode = peers.growthbook.find((p) => p.id === fastest.id)?.mode ?? fastest.name;
+  const maxRatio = 1;
+  const ratio = round(aura.medianUs / fastest.medianUs, 3);
+  aura.target = { maxUs: fastest.medianUs, label: `≤ 1.0 × fastest GrowthBook (${fmtUs(fastest.medianUs)})` };
+  aura.medianMet = ratio <= maxRatio;
+  aura.p99Met = aura.p99Us <= fastest.p99Us;
+  aura.versus = {
+    peer: `GrowthBook ${peers.growthbookVersion}`,
+    peerMode: mode,
+    peerMedianUs: fastest.medianUs,
+    ratio,
+    maxRatio,
+    met: ratio <= maxRatio,
+    equivalence: peers.equivalence.summary,
+  };
+}
 
 /** The top `n` interests of a visitor profile built from a realistic session, as rankItems receives them. */
 function topInterests(profile: VisitorProfile, snapshot: DecisionSnapshot, now: number, n: number): Map<string, number> {
@@ -232,6 +264,28 @@ export function runMicro(opts: MicroOptions): MicroResult[] {
     }
   }
 
+  // One Thompson draw as chooseArm makes it on /v1/rank: a Beta sample from a live arm's posterior with the
+  // production Math.random source, cycling over a three-arm experiment a few thousand requests in.
+  const arms: ArmPosterior[] = [
+    { arm: "a", alpha: 41, beta: 961 },
+    { arm: "b", alpha: 51, beta: 951 },
+    { arm: "c", alpha: 71, beta: 931 },
+  ];
+  let armAt = 0;
+  specs.push({
+    id: "thompson_draw",
+    name: "Thompson draw: sampleBeta from an arm's posterior (~1,000 pulls), Math.random, as chooseArm",
+    target: { maxUs: 0.15, label: "≤ 150 ns" },
+    op: () => {
+      const arm = arms[armAt++ % arms.length]!;
+      return sampleBeta(mathRandom, arm.alpha, arm.beta);
+    },
+  });
+
+  // Fixed-experiment assignment with targeting against the GrowthBook SDK on the same experiment and visitors.
+  const peers = assignmentPeers();
+  specs.push(peers.aura, ...peers.growthbook);
+
   // The snapshot build: not per request, but it runs inside the serving isolate on every refresh (TTL 30 s).
   for (const n of [1000, 10000]) {
     const items = snaps.get(n)!.index.items;
@@ -244,6 +298,7 @@ export function runMicro(opts: MicroOptions): MicroResult[] {
   }
 
   for (const spec of specs) results.push(runSpec(spec, opts));
+  compareWithGrowthBook(results, peers);
   if (sink === 42.5) opts.log("(sink)");
   return results;
 }

@@ -1,14 +1,17 @@
-// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments|campaigns|safety|fuzz]`
+// `npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev] [--wrangler-dev] [--only micro|http|bandit|experiments|campaigns|safety|fuzz] [--check]`
 // One reproducible run: in-process micro-benchmarks, then HTTP load against the Worker bundle in workerd, then
 // (optionally) the same load under `wrangler dev`, then the bandit section (bench/bandit/README.md). Writes
-// bench/results/<UTC timestamp>.json, latest.json and latest.md, and prints the markdown table. See bench/README.md.
+// bench/results/latest.{json,md} (a full run) or <section>-latest.{json,md} (--only), a copy in
+// bench/results/runs/<UTC timestamp>.json, and prints the markdown table; --check then compares against the
+// committed results (bench/check.ts). See bench/README.md.
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { cpus, release } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBandit, runLearning, withBanditSection, type BanditSection } from "./bandit/index";
 import { renderCampaignMarkdown, runCampaignBench, type CampaignBenchSection } from "./campaigns";
-import { runSafetyBench, writeSafetyResults } from "./safety";
+import { runSafetyBench } from "./safety";
+import { runCheck, SECTIONS } from "./check";
 import { renderFuzzMarkdown, runFuzzBench, type FuzzBenchSection } from "./fuzz";
 import { renderNightlyMarkdown, runNightlyBench, type NightlyBenchSection } from "./experiments/nightly";
 import { renderReportMarkdown, runReportBench, type ReportBenchSection } from "./experiments/report";
@@ -20,15 +23,17 @@ import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
 const args = new Set(process.argv.slice(2));
-const SECTIONS = ["micro", "http", "bandit", "experiments", "campaigns", "safety", "fuzz"] as const;
-const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", ...SECTIONS];
+const known = ["--quick", "--no-pin", "--no-wrk", "--no-wrangler-dev", "--wrangler-dev", "--wait-quiet", "--only", "--check", ...SECTIONS];
 for (const a of args) {
   if (!known.includes(a)) {
-    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only ${SECTIONS.join("|")}]`);
+    console.error(`unknown argument ${a}\nusage: npm run bench [-- --quick] [--no-pin] [--no-wrk] [--no-wrangler-dev|--wrangler-dev] [--wait-quiet] [--only ${SECTIONS.join("|")}] [--check]`);
     process.exit(2);
   }
 }
 const quick = args.has("--quick");
+const check = args.has("--check");
+// Written into every results file and its markdown, so each figure comes with the command that produced it.
+const command = ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" ");
 const only = args.has("--only") ? (SECTIONS.find((s) => args.has(s)) ?? null) : null;
 // wrangler dev costs ~30 s: on by default for full runs, off for --quick unless asked for.
 const withWranglerDev = !args.has("--no-wrangler-dev") && (args.has("--wrangler-dev") || !quick) && (only === null || only === "http");
@@ -117,6 +122,7 @@ async function main() {
       cpuModel: cpus()[0]?.model.trim() ?? "unknown",
       cores: cpus().length,
       pinning: pinning.enabled ? pinning.reason : `off (${pinning.reason})`,
+      command,
       miniflare: installedVersion("miniflare"),
       workerd: installedVersion("miniflare/node_modules/workerd") ?? installedVersion("workerd"),
       wrangler: installedVersion("wrangler"),
@@ -227,7 +233,6 @@ async function main() {
     log("\n[safety] the content-safety screen on labelled public data, clean copy and obfuscations");
     try {
       safety = await runSafetyBench({ quick, log });
-      writeSafetyResults(safety);
     } catch (err) {
       results.errors.push(`safety section failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       console.error(results.errors.at(-1));
@@ -248,16 +253,26 @@ async function main() {
 
   results.meta.durationS = Math.round((Date.now() - started) / 100) / 10;
   const dir = join(ROOT, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  const json = `${JSON.stringify({ ...results, experiments, nightly, campaigns, safety: safety?.json ?? null, fuzz }, null, 2)}\n`;
+  mkdirSync(join(dir, "runs"), { recursive: true });
+  const output = { ...results, experiments, nightly, campaigns, safety: safety?.json ?? null, fuzz };
+  const json = `${JSON.stringify(output, null, 2)}\n`;
   const stamp = timestamp.replace(/[:.]/g, "-");
-  writeFileSync(join(dir, `${stamp}.json`), json);
-  writeFileSync(join(dir, "latest.json"), json);
-  const md = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : []), ...(campaigns ? ["", "## Campaigns", "", ...renderCampaignMarkdown(campaigns)] : []), ...(safety ? ["", safety.markdown] : []), ...(fuzz ? ["", ...renderFuzzMarkdown(fuzz)] : [])].join("\n");
-  writeFileSync(join(dir, "latest.md"), `${md}\n`);
+  // A full run is latest.*; an --only run is that section's own file, so it never overwrites the other sections'
+  // figures. The timestamped copy is the local history (gitignored); the committed *-latest files are the baseline.
+  const name = only === null ? "latest" : `${only}-latest`;
+  writeFileSync(join(dir, "runs", `${stamp}.json`), json);
+  writeFileSync(join(dir, `${name}.json`), json);
+  const [title = "", ...body] = [withBanditSection(renderMarkdown(results), results.bandit), ...(experiments || nightly ? ["", "## Experiments and nightly jobs", "", ...renderReportMarkdown(experiments), ...renderNightlyMarkdown(nightly)] : []), ...(campaigns ? ["", "## Campaigns", "", ...renderCampaignMarkdown(campaigns)] : []), ...(safety ? ["", safety.markdown] : []), ...(fuzz ? ["", ...renderFuzzMarkdown(fuzz)] : [])].join("\n").split("\n");
+  const md = [title, "", `Command: \`${command}\``, ...body].join("\n");
+  writeFileSync(join(dir, `${name}.md`), `${md}\n`);
   log(`\n${md}`);
-  log(`results: bench/results/${stamp}.json (and latest.json, latest.md), ${results.meta.durationS} s`);
+  log(`results: bench/results/${name}.json and ${name}.md (this run also in bench/results/runs/${stamp}.json), ${results.meta.durationS} s`);
   if (results.errors.length) process.exitCode = 1;
+  if (check) {
+    const verdict = runCheck(output, { sections: only === null ? SECTIONS : [only] });
+    log(`\n${verdict.text}`);
+    if (verdict.failed) process.exitCode = 1;
+  }
 }
 
 main()
