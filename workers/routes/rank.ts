@@ -2,7 +2,6 @@
 // pure decisioning, the surface's experiment arm from memory, and nothing written inline (the decision log
 // leaves through the queue after the answer).
 import { Hono } from "hono";
-import { serializeRankResponse } from "../../shared/api/rank-json";
 import { RankRequest } from "../../shared/api/schemas";
 import { UnknownSurfaceError } from "../../shared/decision/decide";
 import { getBanditSnapshot } from "../data/posteriors";
@@ -30,5 +29,6 @@ rank.post("/", async (c) => {
     userAgent: c.req.header("user-agent") ?? null,
     ownHost: new URL(c.req.url).hostname,
   });
-  return c.body(serializeRankResponse(body), 200, { "content-type": "application/json", "cache-control": "private, no-store" });
+  c.header("cache-control", "private, no-store");
+  return c.json(body);
 });

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { RankRequest } from "../api/schemas";
+import { syntheticCatalog } from "../catalog/synthetic";
+import { defaultConfig } from "../config/default";
+import { toIncomingEvents } from "../profile/events";
+import { applyEvents, profileView } from "../profile/profile";
+import { decideRank, type DecideOptions } from "./decide";
+import { buildSnapshot } from "./snapshot";
+
+const NOW = Date.parse("2026-11-21T12:00:00Z");
+const snapshot = buildSnapshot(syntheticCatalog(300), defaultConfig, "v", NOW);
+const opts: DecideOptions = { now: NOW, requestId: "req_1", policyVersion: "p", userAgent: null, profileStatus: "ok" };
+const request = (over: Record<string, unknown> = {}) =>
+  RankRequest.parse({ surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_memo_1", device: "mobile", consent: ["analytics", "personalization"], ...over } });
+
+describe("decideRank's shared and remembered parts", () => {
+  it("shares one frozen metadata object per item between answers", () => {
+    const a = decideRank(snapshot, request(), null, opts);
+    const b = decideRank(snapshot, request(), null, { ...opts, requestId: "req_2" });
+    expect(a.items[0]!.metadata).toBe(b.items[0]!.metadata);
+    expect(Object.isFrozen(a.items[0]!.metadata)).toBe(true);
+  });
+
+  it("answers from a remembered profile exactly as from a fresh copy of it, and follows the request's own signals", () => {
+    const products = snapshot.index.items.filter((i) => i.kind === "product").slice(0, 6);
+    const events = products.map((p, k) => ({ type: k % 3 === 2 ? ("add_to_cart" as const) : ("page_view" as const), ts: new Date(NOW - (10 - k) * 60_000).toISOString(), url: p.url, page_type: "product", product_id: p.id, category: p.category }));
+    const incoming = toIncomingEvents({ anon_id: "anon_memo_1", consent: ["analytics", "personalization"], events }, "shop.example");
+    const profile = profileView(applyEvents(null, "anon_memo_1", "s1", "mobile", incoming, NOW, defaultConfig.ranking.interest_half_life_days));
+    const first = decideRank(snapshot, request(), profile, opts);
+    const again = decideRank(snapshot, request(), profile, opts);
+    const fresh = decideRank(snapshot, request(), { ...profile }, opts);
+    expect(again).toEqual(first);
+    expect(fresh).toEqual(first);
+    // Another channel on the same profile object: the remembered view must not leak into it.
+    const email = request({ utm: { source: "newsletter", medium: "email" } });
+    expect(decideRank(snapshot, email, profile, opts)).toEqual(decideRank(snapshot, email, { ...profile }, opts));
+    // A stated interest changes the answer without changing what is remembered for the profile.
+    const stated = request({ profile: { interests: ["vector"] } });
+    expect(decideRank(snapshot, stated, profile, opts)).toEqual(decideRank(snapshot, stated, { ...profile }, opts));
+    expect(decideRank(snapshot, request(), profile, opts)).toEqual(first);
+    // A minute later, decay is recomputed.
+    const later = { ...opts, now: NOW + 90 * 86_400_000 };
+    expect(decideRank(snapshot, request(), profile, later)).toEqual(decideRank(snapshot, request(), { ...profile }, later));
+  });
+});
