@@ -259,11 +259,11 @@ describe("the hot path", () => {
   it("degrades to cold-start ranking when the feature store fails or is slow", async () => {
     const broken = {
       idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
-      get: () => ({ getProfile: () => Promise.reject(new Error("store down")) }),
+      get: () => ({ getProfileJson: () => Promise.reject(new Error("store down")) }),
     } as unknown as Env["VISITOR_PROFILES"];
     const slow = {
       idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
-      get: () => ({ getProfile: () => new Promise((resolve) => setTimeout(() => resolve(null), 500)) }),
+      get: () => ({ getProfileJson: () => new Promise((resolve) => setTimeout(() => resolve(null), 500)) }),
     } as unknown as Env["VISITOR_PROFILES"];
     for (const store of [broken, slow]) {
       const ctx = createExecutionContext();

@@ -121,7 +121,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
   let reasonPrefix = "popular";
   if (personalized) {
     const input: VisitorInput = { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile };
-    const known = profile ? rememberedVisitor(snapshot, input, profile, opts) : null;
+    const known = profile ? rememberedVisitor(snapshot, input, profile, opts.now, opts.ownHost) : null;
     const view = known ? known.view : viewVisitor(snapshot, input, profile, opts.now, opts.ownHost);
     segment = view.segment;
     persona = view.persona.persona;
@@ -202,13 +202,18 @@ function signalsKey(input: VisitorInput, ownHost: string | undefined): string {
   return [input.anonId, input.device, input.referrer ?? "", input.utm?.source ?? "", input.utm?.medium ?? "", input.pageType ?? "", stated, ownHost ?? ""].join("\u0001");
 }
 
-function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, opts: DecideOptions): { view: VisitorView; interests: Map<string, number> } {
-  const minute = Math.floor(opts.now / 60_000);
-  const signals = signalsKey(input, opts.ownHost);
+/** viewVisitor, remembered per profile object (page personalization prepares it once per page with this). */
+export function visitorViewOf(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView | null, now: number, ownHost?: string): VisitorView {
+  return profile ? rememberedVisitor(snapshot, input, profile, now, ownHost).view : viewVisitor(snapshot, input, profile, now, ownHost);
+}
+
+function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, now: number, ownHost: string | undefined): { view: VisitorView; interests: Map<string, number> } {
+  const minute = Math.floor(now / 60_000);
+  const signals = signalsKey(input, ownHost);
   const memo = visitorMemo.get(profile);
   if (memo && memo.snapshot === snapshot && memo.minute === minute) {
     if (memo.signals !== signals) {
-      memo.view = viewVisitor(snapshot, input, profile, opts.now, opts.ownHost);
+      memo.view = viewVisitor(snapshot, input, profile, now, ownHost);
       memo.signals = signals;
     }
     return memo;
@@ -217,8 +222,8 @@ function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, prof
     snapshot,
     minute,
     signals,
-    view: viewVisitor(snapshot, input, profile, opts.now, opts.ownHost),
-    interests: currentInterests(profile, opts.now, snapshot.index.config.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id)),
+    view: viewVisitor(snapshot, input, profile, now, ownHost),
+    interests: currentInterests(profile, now, snapshot.index.config.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id)),
   };
   visitorMemo.set(profile, fresh);
   return fresh;

@@ -299,13 +299,6 @@ function interestMatch(featStart: Int32Array, featList: Int32Array, interests: F
   return 1 - miss;
 }
 
-/** Orders slots of the scratch buffers by score desc, ties by item index (stable across runs). */
-function better(a: number, b: number): boolean {
-  const sa = scoreBuf[a]!;
-  const sb = scoreBuf[b]!;
-  return sa > sb || (sa === sb && candBuf[a]! < candBuf[b]!);
-}
-
 /**
  * Inserts slot `s` into the best-first list of the `kept` best slots (at most `depth`), dropping the worst when
  * full; returns the new length. The list is short (2 × limit + 8), so a shifting insert beats a heap.
@@ -325,10 +318,25 @@ function keepBest(s: number, kept: number, depth: number): number {
   return kept < depth ? kept + 1 : depth;
 }
 
-/** Every eligible slot, best first: only when the cluster caps exhaust the kept list. */
-function allSlotsSorted(n: number): number[] {
-  const all = Array.from({ length: n }, (_, s) => s);
-  return all.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+/**
+ * The best `depth` of the `n` eligible slots into bestSlots, best first, by one more pass over the scores (the
+ * cluster caps exhausted the list the scoring loop kept). Returns how many were kept.
+ */
+function keepDeeper(n: number, depth: number): number {
+  if (bestSlots.length < depth) bestSlots = new Int32Array(depth * 2);
+  let kept = 0;
+  let floorScore = -Infinity;
+  let floorItem = -1;
+  for (let s = 0; s < n; s++) {
+    const score = scoreBuf[s]!;
+    if (kept < depth || score > floorScore || (score === floorScore && candBuf[s]! < floorItem)) {
+      kept = keepBest(s, kept, depth);
+      const last = bestSlots[kept - 1]!;
+      floorScore = scoreBuf[last]!;
+      floorItem = candBuf[last]!;
+    }
+  }
+  return kept;
 }
 
 /**
@@ -351,7 +359,7 @@ function selectDiverse(index: RankIndex, n: number, kept: number, limit: number,
       picked.push(s);
       used.add(s);
     }
-    // The kept list ran out before the caps were satisfied, and more items exist: look at all of them.
+    // The kept list ran out before the caps were satisfied, and more items exist: look deeper.
     if (picked.length < capped && length < n) return null;
     for (let k = 0; k < length && picked.length < limit; k++) {
       const s = sorted[k]!;
@@ -359,7 +367,14 @@ function selectDiverse(index: RankIndex, n: number, kept: number, limit: number,
     }
     return picked;
   };
-  return pick(bestSlots, kept) ?? pick(allSlotsSorted(n), n)!;
+  // Widen fourfold until the caps are met or every eligible item is in the list (a page of one cluster's items
+  // needs a few passes, never a sort of the whole catalog).
+  for (let depth = kept; ; ) {
+    const picked = pick(bestSlots, kept);
+    if (picked) return picked;
+    depth = Math.min(n, depth * 4);
+    kept = keepDeeper(n, depth);
+  }
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;

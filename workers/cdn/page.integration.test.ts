@@ -200,3 +200,37 @@ describe("page personalization", () => {
     expect(proxied).toBe(false);
   });
 });
+
+describe("a page no cache may keep", () => {
+  it("sends its head before the decisions are ready, then fills the slot", async () => {
+    // The visitor's profile read takes 300 ms (inside a 1 s budget): the head must not wait for it.
+    const slowStore = {
+      idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
+      get: () => ({ getProfileJson: () => new Promise<string | null>((resolve) => setTimeout(() => resolve(null), 300)) }),
+    } as unknown as Env["VISITOR_PROFILES"];
+    pageOrigin.fetch = async () => htmlResponse(PAGE(CAROUSEL), "private, no-store");
+    const ctx = createExecutionContext();
+    const started = Date.now();
+    const res = await worker.fetch(
+      new Request("https://aura.test/", { headers: { cookie: `aura_aid=anon_headfirst${crypto.randomUUID().slice(0, 8)}; aura_consent=analytics,personalization` } }),
+      { ...env, ...ORIGIN, VISITOR_PROFILES: slowStore, PAGE_DECISION_BUDGET_MS: "1000", FEATURE_STORE_TIMEOUT_MS: "900" } as unknown as Env,
+      ctx,
+    );
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    // The clock moves across I/O here: the first bytes came well before the profile's 300 ms.
+    expect(Date.now() - started).toBeLessThan(250);
+    let text = decoder.decode(first.value, { stream: true });
+    expect(text).toContain("<title>");
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    await waitOnExecutionContext(ctx);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(text).toContain('data-aura-rendered="server"');
+    expect(text).not.toContain("Our bestsellers");
+  });
+});

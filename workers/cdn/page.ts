@@ -4,7 +4,7 @@
 // origin sent it (fail open). Personalized pages are cached per (URL, segment, variant) when the origin allows.
 import { RankRequest } from "../../shared/api/schemas";
 import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
-import { viewVisitor } from "../../shared/decision/decide";
+import { visitorViewOf } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { resolveDevice } from "../../shared/persona/signals";
 import { renderSlot } from "../../shared/storefront/render";
@@ -102,12 +102,20 @@ interface Prepared {
   arms: Map<string, ArmChoice | null>;
 }
 
-function rankRequest(visitor: Visitor, surfaceId: string, productId: string | null): RankRequest {
+/** The visitor's part of a rank request, validated once per page (the cookies, URL and headers are input). */
+function pageRankRequest(visitor: Visitor, firstSurface: string): RankRequest {
   return RankRequest.parse({
-    surface_id: surfaceId,
+    surface_id: firstSurface,
     user_ctx: { anon_id: visitor.unitId, consent: visitor.consent, referrer: visitor.referrer ?? undefined, utm: visitor.utm ?? undefined, page_type: visitor.pageType },
-    ...(productId ? { context: { product_id: productId } } : {}),
   });
+}
+
+/**
+ * One slot's request: the page's validated request with the slot's surface (a configured one: the caller checks)
+ * and product, which ranking reads only when it is a catalog id, so anything else is dropped here.
+ */
+function slotRequest(page: RankRequest, surfaceId: string, productId: string | null, snapshot: DecisionSnapshot): RankRequest {
+  return { ...page, surface_id: surfaceId, ...(productId && snapshot.index.idToIndex.has(productId) ? { context: { product_id: productId } } : {}) };
 }
 
 async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHost: string, requestId: string): Promise<Prepared> {
@@ -115,7 +123,7 @@ async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHos
   let segment: SegmentBody | null = null;
   if (visitor.consent.includes("personalization")) {
     const device = resolveDevice(undefined, visitor.userAgent);
-    segment = viewVisitor(
+    segment = visitorViewOf(
       snapshot,
       { anonId: visitor.unitId, device, referrer: visitor.referrer, utm: visitor.utm, pageType: visitor.pageType, stated: undefined },
       read.profile,
@@ -217,7 +225,11 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
     });
   };
 
-  const prepared = await within(preparing);
+  // A page no cache may keep streams at once: its head (styles, scripts, navigation) leaves while the decisions
+  // are prepared, and the rewriter waits for them only when it reaches the first slot. A cacheable page waits
+  // for them first: its cache key needs the segment and the arms.
+  const cacheable = originAllowsCaching(origin) > 0;
+  const prepared = cacheable ? await within(preparing) : null;
   const personalized = visitor.consent.includes("personalization");
   const cacheTtl = prepared ? originAllowsCaching(origin) : 0;
   const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized) : null;
@@ -232,38 +244,51 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
 
   const slots: SlotRecord[] = [];
   let unchanged = 0;
-  const rewriter = new HTMLRewriter().on("[data-aura-slot]", {
-    element: async (el) => {
-      try {
-        const surface = el.getAttribute("data-aura-slot") ?? "";
-        const ready = prepared ?? (await within(preparing));
-        if (!ready || Date.now() > deadline || !ready.snapshot.index.config.surfaces.some((s) => s.id === surface)) {
-          unchanged++;
-          return;
-        }
-        const req = rankRequest(visitor, surface, el.getAttribute("data-aura-context-product"));
-        const body: RankResponse = decideSurface(env, ctx, ready.snapshot, ready.experiments, req, ready.read, {
-          requestId: newRequestId(),
-          userAgent: visitor.userAgent,
-          ownHost: url.hostname,
-          ...(ready.arms.has(surface) ? { choice: ready.arms.get(surface)! } : {}),
-        });
-        if (body.items.length === 0) {
-          unchanged++;
-          return;
-        }
-        const rendered = renderSlot(body);
-        for (const [k, v] of Object.entries(rendered.attributes)) el.setAttribute(k, v);
-        el.setInnerContent(rendered.html, { html: true });
-        slots.push({ surface, request_id: body.request_id, items: body.items.map((i) => i.content_id), segment_id: body.segment?.id ?? null, top_score: body.items[0]?.score ?? null });
-      } catch (err) {
-        // Fail open: this slot keeps the origin's fallback content.
+  // Slots are filled synchronously once the decisions are known: an async handler would suspend the rewriter at
+  // every slot. Only a streaming page's first slot waits for them (within the budget).
+  let ready: Prepared | null = prepared;
+  let waited = cacheable;
+  let pageRequest: RankRequest | null = null;
+  const fill = (el: Element) => {
+    try {
+      const surface = el.getAttribute("data-aura-slot") ?? "";
+      if (!ready || Date.now() > deadline || !ready.snapshot.index.config.surfaces.some((s) => s.id === surface)) {
         unchanged++;
-        console.warn(JSON.stringify({ level: "warn", page: url.pathname, slot_error: err instanceof Error ? err.message : String(err) }));
+        return;
       }
+      pageRequest ??= pageRankRequest(visitor, surface);
+      const req = slotRequest(pageRequest, surface, el.getAttribute("data-aura-context-product"), ready.snapshot);
+      const body: RankResponse = decideSurface(env, ctx, ready.snapshot, ready.experiments, req, ready.read, {
+        requestId: newRequestId(),
+        userAgent: visitor.userAgent,
+        ownHost: url.hostname,
+        ...(ready.arms.has(surface) ? { choice: ready.arms.get(surface)! } : {}),
+      });
+      if (body.items.length === 0) {
+        unchanged++;
+        return;
+      }
+      const rendered = renderSlot(body);
+      for (const [k, v] of Object.entries(rendered.attributes)) el.setAttribute(k, v);
+      el.setInnerContent(rendered.html, { html: true });
+      slots.push({ surface, request_id: body.request_id, items: body.items.map((i) => i.content_id), segment_id: body.segment?.id ?? null, top_score: body.items[0]?.score ?? null });
+    } catch (err) {
+      // Fail open: this slot keeps the origin's fallback content.
+      unchanged++;
+      console.warn(JSON.stringify({ level: "warn", page: url.pathname, slot_error: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+  const rewriter = new HTMLRewriter().on("[data-aura-slot]", {
+    element: (el) => {
+      if (waited) return fill(el);
+      waited = true;
+      return within(preparing).then((p) => {
+        ready = p;
+        fill(el);
+      });
     },
   });
-  const transformed = rewriter.transform(origin);
+  const transformed = rewriter.transform(cacheable || !origin.body ? origin : new Response(splitBeforeFirstSlot(origin.body), origin));
   if (!key || !cache || !transformed.body) return withHeaders(origin, transformed.body, visitor, { "x-aura-cache": "bypass" });
   // Cache a copy once the page has streamed, if every slot was personalized (a fail-open page is not cached).
   // The copy is taken as chunks pass to the browser (a tee couples the two readers and stalls the stream), and
@@ -286,6 +311,40 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   });
   const toBrowser = transformed.body.pipeThrough(passThrough);
   return withHeaders(origin, toBrowser, visitor, { "x-aura-cache": "miss" });
+}
+
+const SLOT_MARKER = new TextEncoder().encode("data-aura-slot");
+
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  outer: for (let i = haystack.indexOf(first); i >= 0 && i + needle.length <= haystack.length; i = haystack.indexOf(first, i + 1)) {
+    for (let k = 1; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The page's bytes, cut once just before the tag of its first slot. HTMLRewriter writes out per chunk it is
+ * given, and the origin's first chunk usually holds the head and the slots together: cut there, everything above
+ * the first slot leaves while the decisions are still being made. (A marker split across two chunks is not
+ * found; the page is then simply not cut, which costs time to first byte, never correctness.)
+ */
+function splitBeforeFirstSlot(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let cut = false;
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const at = cut ? -1 : indexOfBytes(chunk, SLOT_MARKER);
+        const tagStart = at > 0 ? chunk.lastIndexOf(0x3c, at) : -1;
+        if (tagStart > 0) {
+          cut = true;
+          controller.enqueue(chunk.subarray(0, tagStart));
+          controller.enqueue(chunk.subarray(tagStart));
+        } else controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 /**
