@@ -202,13 +202,24 @@ describe("page personalization", () => {
 });
 
 describe("a page no cache may keep", () => {
-  it("sends its head before the decisions are ready, then fills the slot", async () => {
-    // The visitor's profile read takes 300 ms (inside a 1 s budget): the head must not wait for it.
+  it("sends what the origin flushed before the first slot while the decisions are prepared, then fills the slot", async () => {
+    // The visitor's profile read takes 300 ms (inside a 1 s budget); the origin flushes its head first, as
+    // streaming origins do: the head must not wait for the profile.
     const slowStore = {
       idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
       get: () => ({ getProfileJson: () => new Promise<string | null>((resolve) => setTimeout(() => resolve(null), 300)) }),
     } as unknown as Env["VISITOR_PROFILES"];
-    pageOrigin.fetch = async () => htmlResponse(PAGE(CAROUSEL), "private, no-store");
+    const whole = PAGE(CAROUSEL);
+    const cut = whole.indexOf("<main>");
+    const encoder = new TextEncoder();
+    const flushedHead = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(whole.slice(0, cut)));
+        controller.enqueue(encoder.encode(whole.slice(cut)));
+        controller.close();
+      },
+    });
+    pageOrigin.fetch = async () => htmlResponse(flushedHead, "private, no-store");
     const ctx = createExecutionContext();
     const started = Date.now();
     const res = await worker.fetch(

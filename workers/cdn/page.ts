@@ -225,9 +225,11 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
     });
   };
 
-  // A page no cache may keep streams at once: its head (styles, scripts, navigation) leaves while the decisions
-  // are prepared, and the rewriter waits for them only when it reaches the first slot. A cacheable page waits
-  // for them first: its cache key needs the segment and the arms.
+  // A page no cache may keep streams at once: what the origin has sent before the first slot (head, styles,
+  // navigation) leaves while the decisions are prepared, and the rewriter waits for them only at the first slot.
+  // (HTMLRewriter writes out per chunk it is given: an origin that flushes its head early gets it out early.
+  // Cutting the origin's chunks ourselves before the first slot took a JS stream in between, which doubled the
+  // page's CPU in the benchmark.) A cacheable page waits for the decisions first: its cache key needs them.
   const cacheable = originAllowsCaching(origin) > 0;
   const prepared = cacheable ? await within(preparing) : null;
   const personalized = visitor.consent.includes("personalization");
@@ -288,7 +290,7 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
       });
     },
   });
-  const transformed = rewriter.transform(cacheable || !origin.body ? origin : new Response(splitBeforeFirstSlot(origin.body), origin));
+  const transformed = rewriter.transform(origin);
   if (!key || !cache || !transformed.body) return withHeaders(origin, transformed.body, visitor, { "x-aura-cache": "bypass" });
   // Cache a copy once the page has streamed, if every slot was personalized (a fail-open page is not cached).
   // The copy is taken as chunks pass to the browser (a tee couples the two readers and stalls the stream), and
@@ -311,40 +313,6 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   });
   const toBrowser = transformed.body.pipeThrough(passThrough);
   return withHeaders(origin, toBrowser, visitor, { "x-aura-cache": "miss" });
-}
-
-const SLOT_MARKER = new TextEncoder().encode("data-aura-slot");
-
-function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0]!;
-  outer: for (let i = haystack.indexOf(first); i >= 0 && i + needle.length <= haystack.length; i = haystack.indexOf(first, i + 1)) {
-    for (let k = 1; k < needle.length; k++) if (haystack[i + k] !== needle[k]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-/**
- * The page's bytes, cut once just before the tag of its first slot. HTMLRewriter writes out per chunk it is
- * given, and the origin's first chunk usually holds the head and the slots together: cut there, everything above
- * the first slot leaves while the decisions are still being made. (A marker split across two chunks is not
- * found; the page is then simply not cut, which costs time to first byte, never correctness.)
- */
-function splitBeforeFirstSlot(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let cut = false;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        const at = cut ? -1 : indexOfBytes(chunk, SLOT_MARKER);
-        const tagStart = at > 0 ? chunk.lastIndexOf(0x3c, at) : -1;
-        if (tagStart > 0) {
-          cut = true;
-          controller.enqueue(chunk.subarray(0, tagStart));
-          controller.enqueue(chunk.subarray(tagStart));
-        } else controller.enqueue(chunk);
-      },
-    }),
-  );
 }
 
 /**
