@@ -125,7 +125,8 @@ export function sectionsWithData(results: NormalizedResults): Section[] {
 const LoadResult = z.object({
   mode: z.string(),
   achievedRps: z.number(),
-  latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
+  // null when a run answered nothing (NaN in JSON): that figure is then missing, not unreadable.
+  latencyMs: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable() }),
   serverCpuUsPerRequest: z.number().nullish(),
 });
 const MicroSection = z.array(z.object({ id: z.string(), name: z.string(), medianUs: z.number(), p99Us: z.number() }));
@@ -224,7 +225,10 @@ export function extractMetrics(results: NormalizedResults, sections: readonly Se
       if (r.mode !== "fixed-rate" && s.id.includes("saturation")) add({ id: `http.${s.id}.rps`, section: "http", label: `${s.name}: achieved rate`, value: r.achievedRps, unit: "req/s", better: "higher" });
       // wrk's latency statistics contradict Little's law on this machine (README, "Reading the results").
       if (r.mode !== "wrk") {
-        for (const p of ["p50", "p95", "p99"] as const) add({ id: `http.${s.id}.${p}`, section: "http", label: `${s.name}: ${p}`, value: r.latencyMs[p], unit: "ms", better: "lower" });
+        for (const p of ["p50", "p95", "p99"] as const) {
+          const value = r.latencyMs[p];
+          if (value !== null) add({ id: `http.${s.id}.${p}`, section: "http", label: `${s.name}: ${p}`, value, unit: "ms", better: "lower" });
+        }
       }
       if (r.serverCpuUsPerRequest != null) add({ id: `http.${s.id}.cpu`, section: "http", label: `${s.name}: workerd CPU/request`, value: r.serverCpuUsPerRequest, unit: "µs/req", better: "lower" });
     }

@@ -2,6 +2,8 @@
 // synthetic items and real visitor profiles, under fixed-rate and saturation load; then a hello-world Worker
 // served the same way as the baseline.
 import { join } from "node:path";
+import type { MiniflareOptions, WorkerOptions } from "miniflare";
+import type { Item } from "../shared/catalog/item";
 import { closedLoop, findWrk, fixedRate, onePass, wrkRun, type LoadResult, type Target } from "./loadgen";
 import {
   auraOptions,
@@ -14,10 +16,14 @@ import {
   WORK_DIR,
   type Pinning,
   type ServedWorker,
+  type WranglerConfig,
 } from "./server";
 import { fmtMs, fmtRate, sleep } from "./stats";
 import { catalog, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
 import { anonPool, surfaceMixLabel } from "./fixtures";
+import { runMix } from "./mix";
+import { runPage } from "./page";
+import { runRedis } from "./redis";
 
 export interface Criteria {
   /** e.g. "p99 ≤ 5 ms at 1,000 req/s" */
@@ -39,6 +45,8 @@ export interface Scenario {
    */
   profileCacheHitEstimate?: number;
   note?: string;
+  /** Extra lines for the markdown (per-kind latencies, stored-vs-accepted checks, TTFB differences). */
+  details?: string[];
 }
 
 export interface BreakdownRow {
@@ -54,6 +62,27 @@ export interface HttpSection {
   /** Where the per-request CPU goes: the same closed loop (16 connections) on progressively fuller requests. */
   breakdown: BreakdownRow[];
   workerWarnings: number;
+  /** Scenarios that failed or were skipped (the rest of the section still ran). */
+  failures?: string[];
+}
+
+/** What the scenario modules (mix.ts, page.ts, redis.ts) use from runHttp: its settings and helpers. */
+export interface HttpKit {
+  opts: HttpOptions;
+  wrangler: WranglerConfig;
+  bundlePath: string;
+  logs: string[];
+  fixedS: number;
+  warmS: number;
+  start(options: MiniflareOptions, name: string, logs?: string[]): Promise<ServedWorker>;
+  stop(served: ServedWorker): Promise<void>;
+  /**
+   * A fresh aura workerd over the persisted state with `items` seeded (reseeded when another size was), every
+   * visitor's Durable Object woken by a cold pass (logged, not reported), then a rank warm-up at `rate`.
+   */
+  phase(items: Item[], rate: number, cfg?: WranglerConfig): Promise<ServedWorker>;
+  describe(r: LoadResult): string;
+  profileCacheHits(target: Target, rate: number, total: number): number;
 }
 
 export interface HttpOptions {
@@ -67,6 +96,26 @@ export interface HttpOptions {
 
 /** Saturation: the best throughput with no errors and p99 under this. */
 export const SATURATION_P99_MS = 100;
+/** Issue 9: /v1/rank on 1,000 items saturates at ≥ 10,000 req/s and at ≥ half of a hello-world Worker's rate. */
+const SATURATION_RPS = 10_000;
+const SATURATION_LABEL = "≥ 10,000 req/s and ≥ ½ hello-world's rate in this run (errors 0, p99 < 100 ms)";
+
+const nonPersonalized = (target: Target): Target => ({
+  ...target,
+  bodies: target.bodies!.map((b) => b.replace('"consent":["analytics","personalization"]', '"consent":["analytics"]')),
+});
+
+/** The aura worker without its queue consumer: producers still send, nothing consumes (diagnostic runs only). */
+function withoutQueueConsumer(options: MiniflareOptions): MiniflareOptions {
+  if (!("workers" in options)) return options;
+  return {
+    ...options,
+    workers: options.workers.map((w: WorkerOptions) => {
+      const { queueConsumers: _dropped, ...rest } = w;
+      return rest;
+    }),
+  };
+}
 
 function describe(r: LoadResult): string {
   const err = r.errors ? ` errors ${r.errors} ${JSON.stringify(r.errorKinds)}` : " errors 0";
@@ -169,8 +218,8 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
    * Durable Objects), one rank per visitor to wake every object (reported: the cold path), then a warm-up.
    */
   let seeded = items1k.length;
-  const phase = async (items: typeof items1k, rate: number, cfg = wrangler, report = true) => {
-    const w = await start(auraOptions(bundle.path, persist, logs, cfg), "aura", opts, logs);
+  const phase = async (items: typeof items1k, rate: number, cfg = wrangler, report = true, adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o) => {
+    const w = await start(adjust(auraOptions(bundle.path, persist, logs, cfg)), "aura", opts, logs);
     if (items.length !== seeded) {
       await seedCatalog(await w.mf.getD1Database("DB"), items, `synthetic-${items.length}`);
       seeded = items.length;
@@ -189,6 +238,30 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     const target = rankTarget(w.url.origin, items);
     await fixedRate(target, { rate, durationS: warmS, connections: 64, serverPid: w.pid });
     return { w, target };
+  };
+
+  const kit: HttpKit = {
+    opts,
+    wrangler,
+    bundlePath: bundle.path,
+    logs,
+    fixedS,
+    warmS,
+    start: (options, name, l = logs) => start(options, name, opts, l),
+    stop: (w) => stop(w, opts),
+    phase: async (items, rate, cfg = wrangler) => (await phase(items, rate, cfg, false)).w,
+    describe,
+    profileCacheHits: (target, rate, total) => estimateProfileCacheHits(target, rate, total, cacheTtl),
+  };
+  const failures: string[] = [];
+  /** A new scenario that fails is reported as such; the rest of the section still runs. */
+  const attempt = async (what: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      opts.log(`  ${what} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
   };
 
   // ---- 1,000 items -------------------------------------------------------------------------------------
@@ -214,7 +287,8 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     catalogItems: 1000,
     result: sat1k.best,
     sweep: sat1k.sweep,
-    criteria: { label: "≥ 8,000 req/s (errors 0, p99 < 100 ms)", met: passSaturation(sat1k.best) && sat1k.best.achievedRps >= 8000 },
+    // Judged once hello-world's rate is known (below): ≥ 10,000 req/s and ≥ half of hello-world's in this run.
+    criteria: { label: SATURATION_LABEL, met: false },
     profileCacheHitEstimate: estimateProfileCacheHits(rank1k, sat1k.best.achievedRps, sat1k.best.sent, cacheTtl),
   });
   if (wrk) {
@@ -224,7 +298,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
       name: "/v1/rank, 1,000 items, saturation (wrk cross-check)",
       catalogItems: 1000,
       result: w,
-      criteria: { label: "≥ 8,000 req/s (errors 0, p99 < 100 ms)", met: passSaturation(w) && w.achievedRps >= 8000 },
+      criteria: { label: SATURATION_LABEL, met: false },
     });
   }
   const breakdown: BreakdownRow[] = [];
@@ -238,10 +312,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
       breakdown.push({ name, result: r });
     };
     await probe("GET /health (Hono, middleware, JSON reply)", { origin: served.url.origin, method: "GET", path: "/health", bodies: null });
-    await probe("POST /v1/rank without personalization consent (no feature-store read)", {
-      ...rank1k,
-      bodies: rank1k.bodies!.map((b) => b.replace('"consent":["analytics","personalization"]', '"consent":["analytics"]')),
-    });
+    await probe("POST /v1/rank without personalization consent (no feature-store read)", nonPersonalized(rank1k));
     if (personalizedStep) breakdown.push({ name: `POST /v1/rank personalized, as configured (PROFILE_CACHE_TTL_MS=${wrangler.vars.PROFILE_CACHE_TTL_MS ?? "unset"}; from the saturation sweep)`, result: personalizedStep });
   }
   await stop(served, opts);
@@ -262,6 +333,13 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   const workerWarnings = warningCount(logs);
   await stop(served, opts);
 
+  // ---- realistic mix (bench/mix.ts): 10k first, while it is seeded; the 1k run reseeds for what follows --------
+  await attempt("mixed traffic", async () => {
+    const mix10k = await runMix(kit, catalog(10000), 500);
+    const mix1k = await runMix(kit, items1k, 1000);
+    scenarios.push(mix1k, mix10k);
+  });
+
   if (!opts.quick && wrangler.vars.PROFILE_CACHE_TTL_MS !== undefined) {
     // Every personalized request pays the Durable Object read: the isolate profile cache switched off.
     const noCache = { ...wrangler, vars: { ...wrangler.vars, PROFILE_CACHE_TTL_MS: "0" } };
@@ -272,7 +350,27 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     opts.log(`    ${name}: ${describe(r)}`);
     breakdown.push({ name, result: r });
     await stop(served, opts);
+
+    // The decision log's queue consumer and D1 are emulated inside this same workerd, on the measured core; in
+    // production they run in separate invocations and on D1's own machines. Without the consumer (the decisions
+    // still go to the local queue, which then holds them): what the rank path itself costs. Diagnostic only.
+    const detached = await phase(items1k, 1000, wrangler, false, withoutQueueConsumer);
+    served = detached.w;
+    for (const [name, target] of [
+      ["POST /v1/rank personalized, decision-log consumer detached (diagnostic: the rank path without the emulated queue consumer and D1 writes)", detached.target],
+      ["POST /v1/rank without personalization consent, decision-log consumer detached (diagnostic)", nonPersonalized(detached.target)],
+    ] as const) {
+      const r = await closedLoop(target, { connections: BREAKDOWN_CONNS, durationS: 4, serverPid: served.pid });
+      opts.log(`    ${name}: ${describe(r)}`);
+      breakdown.push({ name, result: r });
+    }
+    await stop(served, opts);
   }
+
+  // ---- page personalization vs a plain proxy (bench/page.ts) ------------------------------------------------
+  await attempt("page personalization", async () => {
+    scenarios.push(...(await runPage(kit, items1k)));
+  });
 
   // ---- hello world baseline ----------------------------------------------------------------------------
   const helloLogs: string[] = [];
@@ -288,11 +386,26 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   const helloStep = satHello.sweep.find((r) => r.connections === BREAKDOWN_CONNS);
   if (!opts.quick && helloStep) breakdown.unshift({ name: "hello-world Worker (from its saturation sweep)", result: helloStep });
   scenarios.push({ id: "hello_saturation", name: "hello-world Worker, saturation (Node closed loop)", catalogItems: null, result: satHello.best, sweep: satHello.sweep, criteria: null });
+  for (const s of scenarios) {
+    if (s.criteria?.label !== SATURATION_LABEL) continue;
+    s.criteria.met = passSaturation(s.result) && s.result.achievedRps >= SATURATION_RPS && s.result.achievedRps >= satHello.best.achievedRps / 2;
+  }
   if (wrk) {
     const w = await wrkCheck(wrk, hello, served, opts, satHello.best.connections, "hello");
     scenarios.push({ id: "hello_saturation_wrk", name: "hello-world Worker, saturation (wrk cross-check)", catalogItems: null, result: w, criteria: null });
   }
   await stop(served, opts);
+
+  // ---- the feature store on Redis (bench/redis.ts), its row next to the Durable Object one -----------------
+  await attempt("Redis feature store", async () => {
+    const redis = await runRedis(kit, items1k);
+    if (typeof redis === "string") {
+      failures.push(redis);
+      return;
+    }
+    const at = scenarios.findIndex((s) => s.id === "rank_1k_fixed_1000");
+    scenarios.splice(at < 0 ? scenarios.length : at + 1, 0, redis);
+  });
 
   return {
     bundleBytes: bundle.bytes,
@@ -301,5 +414,6 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     scenarios,
     breakdown,
     workerWarnings,
+    ...(failures.length ? { failures } : {}),
   };
 }

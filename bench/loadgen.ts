@@ -10,9 +10,18 @@ import { execFile } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import type { IncomingHttpHeaders } from "node:http";
 import { Pool } from "undici";
 import { machineBusyMs, processCpuMs, selfCpuMs, tcpRetransmits } from "./server";
 import { percentileSorted, round, sleep } from "./stats";
+
+/** One request of a mixed target: its own path, body and headers, and the kind its latency is reported under. */
+export interface TargetRequest {
+  kind: string;
+  path: string;
+  body: string | null;
+  headers?: Record<string, string> | undefined;
+}
 
 export interface Target {
   origin: string;
@@ -20,8 +29,21 @@ export interface Target {
   path: string;
   /** Request bodies used round-robin (null for GET). */
   bodies: readonly string[] | null;
-  /** Extracts a label to count from a 2xx response body (e.g. rank's profile_status), or null to skip reading it. */
-  label?: ((text: string) => string | null) | undefined;
+  /**
+   * Extracts a label to count from a 2xx response (e.g. rank's profile_status, or a header), or null to skip
+   * reading it.
+   */
+  label?: ((text: string, headers: IncomingHttpHeaders) => string | null) | undefined;
+  /**
+   * Mixed traffic: requests used round-robin instead of `path`/`bodies`. fixedRate then also reports latency per
+   * kind (`byKind`), and labels are counted per kind only (a rank label and an events label do not add up).
+   */
+  requests?: readonly TargetRequest[] | undefined;
+  /**
+   * Time to first byte: latency ends when the first body chunk arrives (headers alone can precede a slow body);
+   * the rest of the body is still read, untimed.
+   */
+  firstByte?: boolean | undefined;
 }
 
 export interface LatencyMs {
@@ -65,6 +87,17 @@ export interface LoadResult {
   tcpRetransmits: number | null;
   /** Completions and worst latency per second of the run (to spot stalls, e.g. a snapshot rebuild). */
   timeline: { completed: number; maxMs: number }[];
+  /** Mixed targets (fixed rate): the same figures per request kind. */
+  byKind?: Record<string, KindResult>;
+}
+
+export interface KindResult {
+  sent: number;
+  ok: number;
+  errors: number;
+  errorKinds: Record<string, number>;
+  latencyMs: LatencyMs;
+  labels: Record<string, number>;
 }
 
 function latencySummary(values: Float64Array | number[], n: number): LatencyMs {
@@ -146,20 +179,32 @@ class Recorder {
   }
 }
 
-async function send(pool: Pool, target: Target, k: number, signal: AbortSignal | undefined): Promise<{ status: number; label: string | null }> {
-  const body = target.bodies ? target.bodies[k % target.bodies.length]! : null;
+async function send(pool: Pool, target: Target, k: number, signal: AbortSignal | undefined): Promise<{ status: number; label: string | null; firstByteAt: number | null }> {
+  const mixed = target.requests ? target.requests[k % target.requests.length]! : null;
+  const body = mixed ? mixed.body : target.bodies ? target.bodies[k % target.bodies.length]! : null;
   const res = await pool.request({
     method: target.method,
-    path: target.path,
-    headers: body ? { "content-type": "application/json" } : {},
+    path: mixed ? mixed.path : target.path,
+    headers: { ...(mixed?.headers ?? {}), ...(body ? { "content-type": "application/json" } : {}) },
     body,
     ...(signal ? { signal } : {}),
   });
-  if (res.statusCode >= 200 && res.statusCode < 300 && target.label) {
-    return { status: res.statusCode, label: target.label(await res.body.text()) };
+  const ok = res.statusCode >= 200 && res.statusCode < 300;
+  if (target.firstByte) {
+    let firstByteAt: number | null = null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) {
+      firstByteAt ??= performance.now();
+      if (ok && target.label) chunks.push(chunk as Buffer);
+    }
+    const label = ok && target.label ? target.label(Buffer.concat(chunks).toString("utf8"), res.headers) : null;
+    return { status: res.statusCode, label, firstByteAt: firstByteAt ?? performance.now() };
+  }
+  if (ok && target.label) {
+    return { status: res.statusCode, label: target.label(await res.body.text(), res.headers), firstByteAt: null };
   }
   await res.body.dump();
-  return { status: res.statusCode, label: null };
+  return { status: res.statusCode, label: null, firstByteAt: null };
 }
 
 function errorKind(err: unknown): string {
@@ -188,6 +233,9 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
   let finished = 0;
   const t0 = performance.now() + 20;
   const rec = new Recorder(total, t0);
+  const kinds = new Map<string, { rec: Recorder; sent: number }>();
+  for (const r of target.requests ?? []) if (!kinds.has(r.kind)) kinds.set(r.kind, { rec: new Recorder(total, t0), sent: 0 });
+  const kindOf = (k: number) => (target.requests ? kinds.get(target.requests[k % target.requests.length]!.kind)! : null);
   const cpu0 = cpuSnapshot(opts.serverPid);
 
   let allDone!: () => void;
@@ -198,15 +246,25 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
 
   const fire = (k: number, due: number) => {
     lags[k] = performance.now() - due;
+    const kind = kindOf(k);
+    if (kind) kind.sent++;
     send(pool, target, k, abort.signal).then(
-      ({ status, label }) => {
+      ({ status, label, firstByteAt }) => {
         const now = performance.now();
-        if (status >= 200 && status < 300) rec.success(now - due, label, now);
-        else rec.error(`http_${status}`);
+        const latency = (firstByteAt ?? now) - due;
+        if (status >= 200 && status < 300) {
+          rec.success(latency, kind ? null : label, now);
+          kind?.rec.success(latency, label, now);
+        } else {
+          rec.error(`http_${status}`);
+          kind?.rec.error(`http_${status}`);
+        }
         settle();
       },
       (err: unknown) => {
-        rec.error(abort.signal.aborted ? "aborted_at_drain_deadline" : errorKind(err));
+        const what = abort.signal.aborted ? "aborted_at_drain_deadline" : errorKind(err);
+        rec.error(what);
+        kind?.rec.error(what);
         settle();
       },
     );
@@ -243,6 +301,7 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
     labels: rec.labels,
     ...cpuShares(cpu0, cpu1, rec.ok),
     timeline: rec.timeline,
+    ...(kinds.size ? { byKind: Object.fromEntries([...kinds].map(([name, { rec: r, sent: n }]) => [name, { sent: n, ok: r.ok, errors: r.errors, errorKinds: r.errorKinds, latencyMs: latencySummary(r.latencies, r.n), labels: r.labels }])) } : {}),
   };
 }
 
@@ -268,10 +327,10 @@ export async function closedLoop(target: Target, opts: ClosedLoopOptions): Promi
       const start = performance.now();
       sent++;
       try {
-        const { status, label } = await send(pool, target, k++, undefined);
+        const { status, label, firstByteAt } = await send(pool, target, k++, undefined);
         const now = performance.now();
         lastAt = Math.max(lastAt, now);
-        if (status >= 200 && status < 300) rec.success(now - start, label, now);
+        if (status >= 200 && status < 300) rec.success((firstByteAt ?? now) - start, label, now);
         else rec.error(`http_${status}`);
       } catch (err) {
         rec.error(errorKind(err));
@@ -285,25 +344,26 @@ export async function closedLoop(target: Target, opts: ClosedLoopOptions): Promi
 }
 
 /**
- * Sends every body of `target` exactly once with `concurrency` requests in flight (e.g. one rank per visitor, to
- * wake every visitor's Durable Object before a timed run); reports the latencies of that pass.
+ * Sends every body (or request, for a mixed target) of `target` exactly once with `concurrency` requests in flight
+ * (e.g. one rank per visitor, to wake every visitor's Durable Object before a timed run); reports the latencies of
+ * that pass.
  */
 export async function onePass(target: Target, concurrency: number, serverPid: number | null): Promise<LoadResult> {
-  const bodies = target.bodies ?? [];
+  const count = target.requests?.length ?? (target.bodies ?? []).length;
   const pool = newPool(target.origin, concurrency, 30_000);
   const t0 = performance.now();
-  const rec = new Recorder(bodies.length, t0);
+  const rec = new Recorder(count, t0);
   const cpu0 = cpuSnapshot(serverPid);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
+      while (next < count) {
         const k = next++;
         const start = performance.now();
         try {
-          const { status, label } = await send(pool, target, k, undefined);
+          const { status, label, firstByteAt } = await send(pool, target, k, undefined);
           const now = performance.now();
-          if (status >= 200 && status < 300) rec.success(now - start, label, now);
+          if (status >= 200 && status < 300) rec.success((firstByteAt ?? now) - start, label, now);
           else rec.error(`http_${status}`);
         } catch (err) {
           rec.error(errorKind(err));
@@ -314,7 +374,7 @@ export async function onePass(target: Target, concurrency: number, serverPid: nu
   const cpu1 = cpuSnapshot(serverPid);
   await pool.close().catch(() => undefined);
   const wall = performance.now() - t0;
-  return closedLoopResult(rec, bodies.length, concurrency, round(wall / 1000, 2), wall, cpu0, cpu1);
+  return closedLoopResult(rec, count, concurrency, round(wall / 1000, 2), wall, cpu0, cpu1);
 }
 
 /** The result of a closed-loop run (timed or one pass): what every closed-loop scenario reports. */
@@ -371,6 +431,8 @@ function wrkScript(target: Target): string {
 }
 
 export async function wrkRun(wrk: string, target: Target, opts: ClosedLoopOptions & { scriptPath: string }): Promise<LoadResult> {
+  // The Lua script cycles `path`/`bodies` only: a mixed target would silently be measured as something else.
+  if (target.requests) throw new Error("wrkRun: mixed targets (requests) are not supported");
   writeFileSync(opts.scriptPath, wrkScript(target));
   const cpu0 = cpuSnapshot(opts.serverPid);
   const out = await new Promise<string>((resolve, reject) =>

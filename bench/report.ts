@@ -13,7 +13,8 @@ export interface Results {
 }
 
 const mark = (met: boolean | null) => (met === null ? "" : met ? "✅" : "❌");
-const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${v.toFixed(v < 10 ? 2 : 1)} µs`);
+// Below a microsecond in nanoseconds, so a 150 ns target reads as such rather than as "0.15 µs".
+const us = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : v < 1 ? `${(v * 1000).toFixed(v < 0.01 ? 1 : 0)} ns` : `${v.toFixed(v < 10 ? 2 : 1)} µs`);
 
 function microTable(rows: MicroResult[]): string[] {
   const out = ["| Benchmark | median / op | p99 / op | batches × ops | target | met (median / p99) |", "|---|---:|---:|---:|---|---|"];
@@ -30,7 +31,7 @@ function httpRow(s: Scenario): string {
   const cpu = r.serverCpuPct === null ? "n/a" : `${r.serverCpuPct}% (${r.serverCpuUsPerRequest} µs/req)`;
   const client = Number.isFinite(r.clientCpuPct) ? `${r.clientCpuPct}%` : "n/a";
   const other = r.otherCpuPct === null ? "n/a" : `${r.otherCpuPct}%`;
-  const target = s.criteria ? `${s.criteria.label} ${mark(s.criteria.met)}` : s.id.startsWith("hello") ? "baseline" : "diagnostic";
+  const target = s.criteria ? `${s.criteria.label} ${mark(s.criteria.met)}` : s.id.startsWith("hello") || s.id === "page_plain_proxy" ? "baseline" : "diagnostic";
   const dag = r.mode === "wrk" ? " †" : "";
   const lat = (v: number) => `${fmtMs(v)}${dag}`;
   return `| ${s.name} | ${offered} | ${fmtRate(r.achievedRps)} | ${r.errors} | ${lat(r.latencyMs.p50)} | ${lat(r.latencyMs.p95)} | ${lat(r.latencyMs.p99)} | ${lat(r.latencyMs.max)} | ${cpu} | ${client} | ${other} | ${target} |`;
@@ -40,6 +41,20 @@ const HTTP_HEADER = [
   "| Scenario | load | achieved | errors | p50 | p95 | p99 | max | workerd CPU (per req) | client CPU | other CPU | target |",
   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
 ];
+
+/** Mixed runs: one row per request kind (labels: rank's profile_status, events accepted, feedback status). */
+function kindTable(scenarios: Scenario[]): string[] {
+  const mixed = scenarios.filter((s) => s.result.byKind && Object.keys(s.result.byKind).length > 1);
+  if (!mixed.length) return [];
+  const out = ["### Mixed traffic per request kind", "", "| Scenario | kind | sent | ok | errors | p50 | p95 | p99 | max | answers |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"];
+  for (const s of mixed) {
+    for (const [kind, k] of Object.entries(s.result.byKind!)) {
+      const answers = Object.entries(k.labels).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} × ${n}`).join(", ");
+      out.push(`| ${s.name} | ${kind} | ${k.sent} | ${k.ok} | ${k.errors} | ${fmtMs(k.latencyMs.p50)} | ${fmtMs(k.latencyMs.p95)} | ${fmtMs(k.latencyMs.p99)} | ${fmtMs(k.latencyMs.max)} | ${answers} |`);
+    }
+  }
+  return [...out, ""];
+}
 
 function profileMix(s: Scenario): string | null {
   const entries = Object.entries(s.result.labels);
@@ -61,6 +76,15 @@ export function renderMarkdown(res: Results): string {
   if (res.micro) {
     lines.push("## In-process micro-benchmarks (Node, shared/ imported directly)", "");
     lines.push(...microTable(res.micro), "");
+    for (const r of res.micro) {
+      const v = r.versus;
+      if (!v) continue;
+      lines.push(
+        `Assignment vs ${v.peer}: aura ${us(r.medianUs)} vs ${us(v.peerMedianUs)} for ${v.peer} at its fastest (${v.peerMode}) → ratio ${v.ratio.toFixed(2)} ${mark(v.met)} (target ≤ ${v.maxRatio.toFixed(1)}).`,
+        `Equivalence, checked before timing: ${v.equivalence}.`,
+        "",
+      );
+    }
   }
   if (res.http) {
     const h = res.http;
@@ -77,6 +101,12 @@ export function renderMarkdown(res: Results): string {
       }
       lines.push("");
     }
+    const doRank = h.scenarios.find((s) => s.id === "rank_1k_fixed_1000");
+    const redisRank = h.scenarios.find((s) => s.id === "rank_1k_fixed_1000_redis");
+    if (doRank && redisRank) {
+      const lat = (r: Scenario["result"]) => `p50 ${fmtMs(r.latencyMs.p50)}, p99 ${fmtMs(r.latencyMs.p99)}, ${r.serverCpuUsPerRequest ?? "n/a"} µs workerd CPU/req`;
+      lines.push(`Feature store, same rank 1k @ 1,000/s scenario: Durable Object ${lat(doRank.result)}; Redis ${lat(redisRank.result)}.`, "");
+    }
     for (const s of h.scenarios) {
       const parts: string[] = [];
       const mix = profileMix(s);
@@ -86,11 +116,15 @@ export function renderMarkdown(res: Results): string {
       if (s.result.tcpRetransmits) parts.push(`${s.result.tcpRetransmits} machine-wide TCP retransmits during the run (one that hits a request here adds ≥ 200 ms to it)`);
       if (s.sweep && s.sweep.length > 1) parts.push(`sweep: ${s.sweep.map((r) => `${r.connections} conns ${fmtRate(r.achievedRps)} p99 ${fmtMs(r.latencyMs.p99)}`).join("; ")}`);
       if (parts.length) lines.push(`- ${s.name}: ${parts.join("; ")}.`);
+      if (s.details?.length) lines.push(...(parts.length ? s.details.map((d) => `  - ${d}`) : [`- ${s.name}:`, ...s.details.map((d) => `  - ${d}`)]));
     }
     if (h.scenarios.some((s) => s.result.mode === "wrk")) {
       lines.push("- † wrk's own latency statistics. On this machine they disagree with Little's law (wrk's mean latency is far above connections ÷ throughput), so read the wrk rows for throughput only.");
     }
+    for (const f of h.failures ?? []) lines.push(`- **Not measured**: ${f}`);
     lines.push(`- Setup: ${Object.entries(h.setup).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(", ")}; bundle ${(h.bundleBytes / 1024).toFixed(0)} KiB; Worker warnings logged: ${h.workerWarnings}.`);
+    const kinds = kindTable(h.scenarios);
+    if (kinds.length) lines.push("", ...kinds);
     if (h.breakdown.length) {
       lines.push("", "### Where the Worker's CPU goes (same closed loop, 16 connections, 1,000 items)", "");
       lines.push("| Request | throughput | workerd CPU / request | p50 | p99 |", "|---|---:|---:|---:|---:|");
