@@ -7,8 +7,7 @@
 // not on the Worker's machine, so workerd's core carries the Worker alone. The REST hop here is loopback, so this
 // row measures aura's side of the Redis store (client, REST round trip, validation), not a remote Upstash's network
 // latency.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "undici";
 import type { Item } from "../shared/catalog/item";
@@ -18,15 +17,9 @@ import { auraOptions, freshDir, pin, ROOT, WORK_DIR } from "./server";
 import { anonPool } from "./fixtures";
 import { warningKinds, warningsLine } from "./mix";
 import { createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
+import { findRedisServer } from "../test-support/redis-binary";
 
 const TOKEN = "bench-upstash-token";
-
-function findRedisServer(): string | null {
-  for (const candidate of ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]) if (existsSync(candidate)) return candidate;
-  const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
-  const found = which.stdout.trim();
-  return which.status === 0 && found ? found : null;
-}
 
 /** Waits for redis on the socket, then serves the bridge and prints `BRIDGE <url>`. */
 const BRIDGE_SCRIPT = `

@@ -2,7 +2,7 @@
 // temp dir, reachable only through a unix socket) and the Upstash REST bridge in front of it on a free port. The
 // tests inside workerd get the bridge's URL and token through `inject("upstash")`. Ports are picked by the OS
 // so two runs on one machine never collide.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { RespConnection, startUpstashBridge, type UpstashBridge } from "./upstash-bridge";
+import { findRedisServer } from "./redis-binary";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,13 +20,6 @@ declare module "vitest" {
 }
 
 const TOKEN = "test-upstash-token";
-
-function findRedisServer(): string | null {
-  for (const candidate of ["/usr/bin/redis-server", "/usr/local/bin/redis-server"]) if (existsSync(candidate)) return candidate;
-  const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
-  const found = which.stdout.trim();
-  return which.status === 0 && found ? found : null;
-}
 
 /** Waits until redis answers PING on the socket, or fails with what redis-server said. */
 async function waitForRedis(socket: string, child: ChildProcess, output: string[]): Promise<void> {
