@@ -357,8 +357,34 @@ describe("checking against the committed results", () => {
     expect(regressed).toEqual(expect.arrayContaining(["micro.classify.median", "micro.parse_request.median", "http.rank_1k_saturation.rps", "http.rank_1k_saturation.cpu"]));
     // Latencies did not change in the fixture.
     expect(regressed.some((id) => id.endsWith(".p50"))).toBe(false);
-    expect(slow.text).toMatch(/\| \(a\) persona classification: median \| 22\.64 µs \| abc1234 2026-11-21 \| 29\.43 µs \| \+30\.0 % \| \*\*REGRESSED\*\* \|/);
+    expect(slow.text).toMatch(/\| \(a\) persona classification: median \| 22\.64 µs \| abc1234 2026-11-21 \| 29\.43 µs \| \+30\.0 % \|  \| \*\*REGRESSED\*\* \|/);
     expect(slow.text).toContain("check FAILED (exit 1)");
+  });
+
+  it("divides out the machine's drift when both runs carry the machine reference: a slower VM passes, slower code fails", () => {
+    // A run with the reference rows: the micro calibration workload and hello-world's CPU per request.
+    const withReference = (timestamp: string, machine: number, code: number) => {
+      const run = fullRun(timestamp, machine * code);
+      run.micro.push({ id: "calibration", name: "(reference) machine speed", opsPerBatch: 10, batches: 1000, medianUs: 30 * machine, p99Us: 40 * machine, minUs: 29, target: null, medianMet: null, p99Met: null });
+      run.http.scenarios.push({ id: "hello_saturation", name: "hello-world Worker, saturation (Node closed loop)", catalogItems: null as unknown as number, criteria: null, result: load("closed-loop", 22000 / machine, 2, 3, 5, 44 * machine) });
+      return run;
+    };
+    const git = gitWith({ "latest.json": withReference("2026-11-21T06:38:22.300Z", 1, 1) });
+    // Everything 40 % slower, the reference too: the machine, not aura.
+    const slowMachine = runCheck(withReference("2026-11-23T00:00:00.000Z", 1.4, 1), { sections: ["micro", "http"], git });
+    expect(slowMachine.comparisons.filter((c) => c.verdict === "REGRESSED").map((c) => c.id)).toEqual([]);
+    expect(slowMachine.failed).toBe(false);
+    expect(slowMachine.text).toContain("moved +40.0 % since the baseline");
+    const classify = slowMachine.comparisons.find((c) => c.id === "micro.classify.median")!;
+    expect(classify.changePct).toBeCloseTo(40, 6);
+    expect(classify.adjustedPct).toBeCloseTo(0, 6);
+    // aura 30 % slower on an unchanged machine: caught.
+    const slowCode = runCheck(withReference("2026-11-23T00:00:00.000Z", 1, 1.3), { sections: ["micro", "http"], git });
+    expect(slowCode.failed).toBe(true);
+    expect(slowCode.comparisons.filter((c) => c.verdict === "REGRESSED").map((c) => c.id)).toEqual(expect.arrayContaining(["micro.classify.median", "http.rank_1k_saturation.rps", "http.rank_1k_saturation.cpu"]));
+    // Both at once: the code's 30 % still shows after the machine's 40 % is divided out.
+    const both = runCheck(withReference("2026-11-23T00:00:00.000Z", 1.4, 1.3), { sections: ["micro", "http"], git });
+    expect(both.comparisons.find((c) => c.id === "micro.classify.median")!.verdict).toBe("REGRESSED");
   });
 
   it("fails on a broken absolute requirement even when the timings are fine", () => {

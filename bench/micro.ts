@@ -297,6 +297,21 @@ export function runMicro(opts: MicroOptions): MicroResult[] {
     });
   }
 
+  // The machine's own speed, measured in the same run: a fixed piece of JIT-compiled number crunching that no aura
+  // change touches. `--check` divides the other rows by its change (bench/check.ts), so a slower VM is not read as
+  // a slower aura.
+  const calibrationData = Float64Array.from({ length: 4096 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+  specs.push({
+    id: "calibration",
+    name: "(reference) machine speed: sort 4,096 doubles and sum them",
+    op: () => {
+      const sorted = calibrationData.slice().sort();
+      let sum = 0;
+      for (let i = 0; i < sorted.length; i++) sum += sorted[i]! * i;
+      return sum;
+    },
+  });
+
   for (const spec of specs) results.push(runSpec(spec, opts));
   compareWithGrowthBook(results, peers);
   if (sink === 42.5) opts.log("(sink)");
