@@ -350,7 +350,9 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     opts.log(`    ${name}: ${describe(r)}`);
     breakdown.push({ name, result: r });
     await stop(served, opts);
+  }
 
+  if (!opts.quick) {
     // The decision log's queue consumer and D1 are emulated inside this same workerd, on the measured core; in
     // production they run in separate invocations and on D1's own machines. Without the consumer (the decisions
     // still go to the local queue, which then holds them): what the rank path itself costs. Diagnostic only.

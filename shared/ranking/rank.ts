@@ -225,7 +225,8 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   const jurMask = index.jurisdictionMask;
   // A country no item is limited to has no bit: limited items are then not for this visitor.
   const countryBit = country === null ? 0 : (index.countryBits.get(country) ?? 0);
-  const excludeAnchors = anchorIdx.length > 0;
+  // A cart holds up to 100 items: a set, not a scan of them for every candidate.
+  const anchors = anchorIdx.length > 0 ? new Set(anchorIdx) : null;
   const interests = interestVec;
   const marks = anchorMark;
   const scores = scoreBuf;
@@ -245,7 +246,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
         if (jur && (country === null || !jur.has(country))) continue;
       }
     }
-    if (excludeAnchors && anchorIdx.includes(i)) continue;
+    if (anchors !== null && anchors.has(i)) continue;
 
     let um = base[i]!;
     if (beta > 0) {

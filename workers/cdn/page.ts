@@ -230,10 +230,11 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   // (HTMLRewriter writes out per chunk it is given: an origin that flushes its head early gets it out early.
   // Cutting the origin's chunks ourselves before the first slot took a JS stream in between, which doubled the
   // page's CPU in the benchmark.) A cacheable page waits for the decisions first: its cache key needs them.
-  const cacheable = originAllowsCaching(origin) > 0;
+  const originTtl = originAllowsCaching(origin);
+  const cacheable = originTtl > 0;
   const prepared = cacheable ? await within(preparing) : null;
   const personalized = visitor.consent.includes("personalization");
-  const cacheTtl = prepared ? originAllowsCaching(origin) : 0;
+  const cacheTtl = prepared ? originTtl : 0;
   const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized) : null;
   const cache = key ? await caches.open("aura-pages").catch(() => null) : null;
   if (key && cache && prepared) {
