@@ -13,6 +13,7 @@ import {
   pin,
   readWranglerConfig,
   serve,
+  STATE_DIR,
   WORK_DIR,
   type Pinning,
   type ServedWorker,
@@ -194,7 +195,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   opts.log(`  bundled with wrangler deploy --dry-run: ${(bundle.bytes / 1024).toFixed(0)} KiB in ${Date.now() - t} ms`);
 
   const wrk = opts.useWrk ? await findWrk() : null;
-  const persist = freshDir(join(WORK_DIR, "miniflare"));
+  const persist = freshDir(join(STATE_DIR, "miniflare"));
   const logs: string[] = [];
   const scenarios: Scenario[] = [];
   const setup: Record<string, unknown> = { vars: wrangler.vars, compatibility: `${wrangler.compatibilityDate} ${wrangler.compatibilityFlags.join(",")}`, anonPool: POOL_SIZE, surfaceMix: surfaceMixLabel(), consent: "analytics + personalization on every request" };

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { WebSocket } from "undici";
 import { anonPool } from "./fixtures";
 import { fixedRate } from "./loadgen";
-import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, WORK_DIR } from "./server";
+import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
 import { catalog, createProfiles, migrate, rankTarget, seedCatalog, waitForQueueDrain } from "./workload";
 import { cpus } from "node:os";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
@@ -89,7 +89,7 @@ async function main() {
   const bundleText = readFileSync(bundle.path, "utf8");
   const markers = moduleMarkers(bundleText);
   const logs: string[] = [];
-  const persist = freshDir(join(WORK_DIR, "profile"));
+  const persist = freshDir(join(STATE_DIR, "profile"));
   const served = await serve({ ...auraOptions(bundle.path, persist, logs), inspectorPort: 0 }, "aura", logs);
   try {
     if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);

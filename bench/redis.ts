@@ -13,7 +13,7 @@ import { Pool } from "undici";
 import type { Item } from "../shared/catalog/item";
 import type { HttpKit, Scenario } from "./http";
 import { fixedRate, onePass } from "./loadgen";
-import { auraOptions, freshDir, pin, ROOT, WORK_DIR } from "./server";
+import { auraOptions, freshDir, pin, ROOT, STATE_DIR, WORK_DIR } from "./server";
 import { anonPool } from "./fixtures";
 import { warningKinds, warningsLine } from "./mix";
 import { createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
@@ -102,7 +102,7 @@ export async function runRedis(kit: HttpKit, items: Item[]): Promise<Scenario | 
   try {
     const url = (await waitForLine(bridge, /BRIDGE (http:\/\/\S+)/, "the Upstash bridge"))[1]!;
     const cfg = { ...kit.wrangler, vars: { ...kit.wrangler.vars, UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: TOKEN } };
-    const persist = freshDir(join(WORK_DIR, "miniflare-redis"));
+    const persist = freshDir(join(STATE_DIR, "miniflare-redis"));
 
     // Setup as for the Durable Object store: schema, catalog, profiles through the Worker's own /v1/events.
     let w = await kit.start(auraOptions(kit.bundlePath, persist, kit.logs, cfg), "aura");

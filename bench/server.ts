@@ -9,6 +9,21 @@ import { Miniflare, type MiniflareOptions } from "miniflare";
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const BUNDLE_DIR = join(ROOT, "bench", ".bundle");
 export const WORK_DIR = join(ROOT, "bench", ".work");
+/**
+ * Where the served Worker keeps its local D1 and Durable Object state: memory-backed when the machine has
+ * /dev/shm. Locally, SQLite's commits and checkpoints (every D1 batch, every Durable Object closing) fsync on
+ * workerd's one thread, in the middle of the requests being timed; on ext4 here that stalled the thread for
+ * 50–280 ms a few times a run (seen with `perf record`). In production that storage lives elsewhere and never
+ * blocks the Worker's thread, so the bench keeps it in memory. The SQL work itself still runs, on that thread.
+ */
+export const STATE_DIR = (() => {
+  try {
+    if (statSync("/dev/shm").isDirectory()) return join("/dev/shm", `aura-bench-${process.getuid?.() ?? 0}`);
+  } catch {
+    // No /dev/shm (not Linux): disk it is.
+  }
+  return WORK_DIR;
+})();
 
 type TomlValue = string | number | boolean | string[];
 type TomlTable = Record<string, TomlValue>;
@@ -144,7 +159,10 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
         compatibilityFlags: cfg.compatibilityFlags,
         bindings: { ...cfg.vars, ...BENCH_SECRETS },
         d1Databases: { [cfg.d1.binding]: cfg.d1.databaseId },
-        durableObjects: { [cfg.durableObject.binding]: { className: cfg.durableObject.className, useSQLite: cfg.durableObject.sqlite } },
+        // Locally an idle Durable Object is evicted on workerd's one thread, closing (and checkpointing) its
+        // SQLite database there; a thousand visitors going idle together stalled requests for 100+ ms. In
+        // production eviction happens in the object's own process, so the bench keeps objects resident.
+        durableObjects: { [cfg.durableObject.binding]: { className: cfg.durableObject.className, useSQLite: cfg.durableObject.sqlite, unsafePreventEviction: true } },
         queueProducers: { [cfg.queueProducer.binding]: { queueName: cfg.queueProducer.queue } },
         queueConsumers: {
           [cfg.queueConsumer.queue]: {

@@ -1,6 +1,6 @@
 // Batched queue messages (decision windows, feedback windows) and the reward-ledger sweeper, on the real
 // consumer with real D1, the real queue and real BanditShard objects.
-import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,75 @@ describe("batched queue messages", () => {
     const rows = await env.DB.prepare("SELECT status, count(*) AS n FROM feedback WHERE experiment_id = 'exp_batch_fb' GROUP BY status ORDER BY status").all<{ status: string; n: number }>();
     expect(rows.results).toEqual([{ status: "applied", n: 3 }]);
   });
+});
+
+describe("a second's worth of decisions", () => {
+  /** D1 whose `batch` calls are counted, and the `failAt`-th one fails before (or after) writing. */
+  function countingD1(failAt: number | null, when: "before" | "after") {
+    const calls: number[] = [];
+    const db = new Proxy(env.DB, {
+      get(target, prop, receiver) {
+        if (prop === "batch") {
+          return async (statements: D1PreparedStatement[]) => {
+            calls.push(statements.length);
+            if (calls.length === failAt && when === "before") throw new Error("D1_ERROR: injected before the write");
+            const results = await target.batch(statements);
+            if (calls.length === failAt && when === "after") throw new Error("injected: the isolate died after the write");
+            return results;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    return { db, calls };
+  }
+
+  async function deliverTo(db: D1Database, bodies: unknown[]): Promise<{ retried: boolean }> {
+    const batch = createMessageBatch("aura-feedback", bodies.map((body, i) => ({ id: `m_big_${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await handleQueue(batch, { ...env, DB: db } as Env, ctx);
+    await waitOnExecutionContext(ctx);
+    const outcome = (await getQueueResult(batch, ctx)) as unknown as { retryBatch: { retry: boolean }; retryMessages: unknown[] };
+    return { retried: outcome.retryBatch.retry || outcome.retryMessages.length > 0 };
+  }
+
+  it("caps the transactions per invocation: 1,500 decisions go in ten", async () => {
+    await createExperiment("exp_big_cap");
+    const logged = Array.from({ length: 1500 }, () => decision("exp_big_cap", "a"));
+    const messages: DecisionsMessage[] = Array.from({ length: 15 }, (_, k) => ({ kind: "decisions", decisions: logged.slice(k * 100, k * 100 + 100) }));
+    const spy = countingD1(null, "before");
+    expect(await deliverTo(spy.db, messages)).toEqual({ retried: false });
+    // Ten decision transactions, then the batch that sums the ledger.
+    expect(spy.calls).toEqual([...Array.from({ length: 10 }, () => 2), 1]);
+    expect(await counts("exp_big_cap")).toEqual({ "seg_a/a": { pulls: 1500, successes: 0 } });
+  });
+
+  for (const [failAt, when] of [[2, "before"], [4, "after"]] as const) {
+    it(`logs 250 decisions in short transactions, and counts every pull once when write ${failAt} fails ${when} it`, async () => {
+      const id = `exp_big_${failAt}_${when}`;
+      await createExperiment(id);
+      const logged = Array.from({ length: 250 }, (_, i) => decision(id, i % 5 === 0 ? "b" : "a"));
+      const messages: DecisionsMessage[] = [0, 100, 200].map((i) => ({ kind: "decisions", decisions: logged.slice(i, i + 100) }));
+      const clicked = logged.filter((_, i) => i % 10 === 1).map((d) => click(d.request_id));
+      // First delivery: the injected failure makes the consumer ask for redelivery of what it had not acked.
+      const first = countingD1(failAt, when);
+      expect(await deliverTo(first.db, [...messages, ...clicked])).toEqual({ retried: true });
+      // Transactions of at most 100 decisions (2 statements: log rows and pulls), then the rest; it stops at
+      // the failure.
+      expect(first.calls).toEqual(failAt === 2 ? [2, 2] : [2, 2, 2, first.calls[3]]);
+      // Redelivery succeeds; the sweeper takes pulls the failed invocation committed under its batch id.
+      const second = countingD1(null, "before");
+      expect(await deliverTo(second.db, [...messages, ...clicked])).toEqual({ retried: false });
+      expect(second.calls.length).toBe(4);
+      await sweepLedger(env, drizzle(env.DB), 0);
+      const rows = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE experiment_id = ?").bind(id).first<{ n: number }>();
+      expect(rows!.n).toBe(250);
+      expect(await counts(id)).toEqual({ "seg_a/a": { pulls: 200, successes: 25 }, "seg_a/b": { pulls: 50, successes: 0 } });
+      const pending = await env.DB.prepare("SELECT count(*) AS n FROM reward_ledger WHERE experiment_id = ? AND applied = 0").bind(id).first<{ n: number }>();
+      expect(pending!.n).toBe(0);
+    });
+  }
 });
 
 describe("reward-ledger sweeper", () => {
