@@ -219,6 +219,8 @@ export interface FixedRateOptions {
   /** Per-request timeout; after the schedule ends, stragglers get at most this long before being aborted. */
   timeoutMs?: number;
   serverPid: number | null;
+  /** Called for every answered request with its due time (performance.now()) and latency: for stall analysis. */
+  onAnswer?: (dueAt: number, latencyMs: number) => void;
 }
 
 export async function fixedRate(target: Target, opts: FixedRateOptions): Promise<LoadResult> {
@@ -255,6 +257,7 @@ export async function fixedRate(target: Target, opts: FixedRateOptions): Promise
         if (status >= 200 && status < 300) {
           rec.success(latency, kind ? null : label, now);
           kind?.rec.success(latency, label, now);
+          opts.onAnswer?.(due, latency);
         } else {
           rec.error(`http_${status}`);
           kind?.rec.error(`http_${status}`);

@@ -1,0 +1,164 @@
+// Where a p99 comes from. Runs the rank scenario (or any GET path) at a fixed rate against the bundle in workerd,
+// groups every request's latency into stall episodes (consecutive requests over 8 ms), and with --perf records
+// workerd's native stacks (`perf record -g`) during the run and breaks its busy stretches down by what the thread
+// was doing: D1 / Durable Object SQL, fsync, Durable Object eviction, garbage collection, destruction of request
+// and response objects, V8's compile threads. A stall with the server idle points outside workerd (client, kernel).
+//
+//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--perf]
+//
+// This is how the tails of issue 9 were traced (bench/README.md, "What the profile showed").
+import { execFile, spawn } from "node:child_process";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { anonPool } from "./fixtures";
+import { fixedRate, type Target } from "./loadgen";
+import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
+import { catalog, createProfiles, migrate, rankTarget, seedCatalog, waitForQueueDrain } from "./workload";
+
+const argv = process.argv.slice(2);
+const arg = (name: string, dflt: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1]! : dflt;
+};
+const items = Number(arg("items", "1000"));
+const rate = Number(arg("rate", "1000"));
+const seconds = Number(arg("seconds", "8"));
+const path = arg("path", "/v1/rank");
+const withPerf = argv.includes("--perf");
+
+/** A request slower than this is part of an episode; an episode is reported when its worst request passes 15 ms. */
+const SLOW_MS = 8;
+const REPORT_MS = 15;
+const PERF_HZ = 2999;
+/** Perf bins (ms) and the share of samples that makes a bin "busy". */
+const BIN_MS = 20;
+const BUSY_SHARE = 0.85;
+
+/** First match wins: eviction and fsync stacks also contain SQLite frames. */
+const CATEGORIES: { name: string; frame: RegExp }[] = [
+  { name: "Durable Object eviction", frame: /Actor::~Actor|ActorContainer::handleShutdown/ },
+  { name: "fsync", frame: /fsync/ },
+  { name: "D1 / Durable Object SQL", frame: /SqlStorage|sqlite3/ },
+  { name: "GC: minor (scavenge, wrapper tracing)", frame: /MinorGC|Scavenge|HeapTracer/ },
+  { name: "GC: major (mark, sweep)", frame: /MarkCompact|Sweeper|IncrementalMarking|ConcurrentMarking/ },
+  { name: "destroying requests, responses, headers", frame: /~Request|~Response|~Headers|RefToDelete/ },
+  { name: "V8 compile threads", frame: /Compile|OptimizingCompileDispatcher/ },
+  { name: "JSON", frame: /JsonStringif|JsonParse/ },
+];
+
+function episodes(answers: { due: number; ms: number }[], t0: number): string[] {
+  answers.sort((a, b) => a.due - b.due);
+  const out: string[] = [];
+  for (let i = 0; i < answers.length; ) {
+    if (answers[i]!.ms <= SLOW_MS) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let worst = 0;
+    while (j < answers.length && answers[j]!.ms > SLOW_MS) worst = Math.max(worst, answers[j++]!.ms);
+    if (worst > REPORT_MS) out.push(`  ${((answers[i]!.due - t0) / 1000).toFixed(3)} s: ${j - i} requests over ${SLOW_MS} ms, worst ${worst.toFixed(1)} ms`);
+    i = j;
+  }
+  return out;
+}
+
+/** `perf script` output: one sample per block (header line, then one frame per line). */
+function perfSamples(text: string): { at: number; frames: string }[] {
+  const out: { at: number; frames: string }[] = [];
+  for (const block of text.split("\n\n")) {
+    const [head, ...frames] = block.split("\n");
+    const m = head ? /^\s*\d+\s+([\d.]+):/.exec(head) : null;
+    if (m) out.push({ at: Number(m[1]) * 1000, frames: frames.join("\n") });
+  }
+  return out;
+}
+
+function breakdown(samples: { frames: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const s of samples) {
+    const c = CATEGORIES.find((k) => k.frame.test(s.frames))?.name ?? "other (the Worker's JS, HTTP, the runtime)";
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${Math.round((100 * n) / samples.length)}%`)
+    .join(", ");
+}
+
+function busyStretches(samples: { at: number; frames: string }[]): string[] {
+  if (samples.length === 0) return ["  no samples"];
+  const t0 = samples[0]!.at;
+  const bins = new Map<number, { at: number; frames: string }[]>();
+  for (const s of samples) {
+    const b = Math.floor((s.at - t0) / BIN_MS);
+    const bin = bins.get(b);
+    if (bin) bin.push(s);
+    else bins.set(b, [s]);
+  }
+  const full = (BIN_MS / 1000) * PERF_HZ;
+  const last = Math.max(...bins.keys());
+  const out: string[] = [];
+  const inStretches: { frames: string }[] = [];
+  for (let i = 0; i <= last; ) {
+    if ((bins.get(i)?.length ?? 0) < BUSY_SHARE * full) {
+      i++;
+      continue;
+    }
+    let j = i;
+    const stretch: { frames: string }[] = [];
+    while (j <= last && (bins.get(j)?.length ?? 0) >= BUSY_SHARE * full) stretch.push(...bins.get(j++)!);
+    inStretches.push(...stretch);
+    if ((j - i) * BIN_MS >= 40) out.push(`  ${((i * BIN_MS) / 1000).toFixed(2)} s, ${(j - i) * BIN_MS} ms: ${breakdown(stretch)}`);
+    i = j;
+  }
+  out.push(`  all busy stretches (${inStretches.length} samples): ${inStretches.length ? breakdown(inStretches) : "none"}`);
+  out.push(`  whole run (${samples.length} samples): ${breakdown(samples)}`);
+  return out;
+}
+
+async function main() {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const bundle = bundleWorker();
+  const logs: string[] = [];
+  const served = await serve(auraOptions(bundle.path, freshDir(join(STATE_DIR, "stalls")), logs), "aura", logs);
+  try {
+    if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
+    const db = await served.mf.getD1Database("DB");
+    await migrate(db);
+    const cat = catalog(items);
+    await seedCatalog(db, cat, `synthetic-${items}`);
+    const profiles = await createProfiles(served.url.origin, cat, anonPool(1000));
+    await waitForQueueDrain(db, profiles.profiles, 30_000);
+    const target: Target = path === "/v1/rank" ? rankTarget(served.url.origin, cat) : { origin: served.url.origin, method: "GET", path, bodies: null };
+    await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
+
+    const perfData = join(WORK_DIR, "stalls.perf.data");
+    const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-p", String(served.pid), "-o", perfData], { stdio: "ignore" }) : null;
+    const answers: { due: number; ms: number }[] = [];
+    const t0 = performance.now();
+    const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid, onAnswer: (due, ms) => answers.push({ due, ms }) });
+    if (perf) {
+      perf.kill("SIGINT");
+      await new Promise((resolve) => perf.on("exit", resolve));
+    }
+    console.log(`${path}, ${items} items, ${rate} req/s for ${seconds} s: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.serverCpuUsPerRequest} µs workerd CPU/req, client send lag p99 ${r.sendLagMs?.p99} ms, ${r.tcpRetransmits} TCP retransmits`);
+    console.log(`stall episodes (time from the start of the run):`);
+    console.log(episodes(answers, t0).join("\n") || "  none");
+    if (perf) {
+      const text = await new Promise<string>((resolve, reject) =>
+        execFile("perf", ["script", "-i", perfData, "-F", "tid,time,ip,sym"], { maxBuffer: 1 << 30 }, (err, out) => (err ? reject(err) : resolve(out))),
+      );
+      console.log(`workerd busy stretches (≥ ${BUSY_SHARE * 100}% of ${BIN_MS} ms bins sampled busy; perf's clock, starts with the run):`);
+      console.log(busyStretches(perfSamples(text)).join("\n"));
+    }
+  } finally {
+    await served.mf.dispose();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
