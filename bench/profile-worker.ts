@@ -6,10 +6,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocket } from "undici";
-import { anonPool } from "./fixtures";
 import { fixedRate } from "./loadgen";
 import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
-import { catalog, createProfiles, migrate, rankTarget, seedCatalog, waitForQueueDrain } from "./workload";
+import { prepareRankRun } from "./workload";
 import { cpus } from "node:os";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
 
@@ -93,14 +92,7 @@ async function main() {
   const served = await serve({ ...auraOptions(bundle.path, persist, logs), inspectorPort: 0 }, "aura", logs);
   try {
     if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
-    const db = await served.mf.getD1Database("DB");
-    await migrate(db);
-    const cat = catalog(items);
-    await seedCatalog(db, cat, `synthetic-${items}`);
-    const profiles = await createProfiles(served.url.origin, cat, anonPool(1000));
-    await waitForQueueDrain(db, profiles.profiles, 30_000);
-    const target = rankTarget(served.url.origin, cat);
-    await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
+    const { target } = await prepareRankRun(served, items, rate);
 
     const inspector = await served.mf.getInspectorURL();
     const list = (await (await fetch(`http://${inspector.host}/json/list`)).json()) as { title?: string; id?: string; webSocketDebuggerUrl?: string }[];

@@ -10,10 +10,9 @@
 import { execFile, spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { anonPool } from "./fixtures";
 import { fixedRate, type Target } from "./loadgen";
 import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
-import { catalog, createProfiles, migrate, rankTarget, seedCatalog, waitForQueueDrain } from "./workload";
+import { prepareRankRun } from "./workload";
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string) => {
@@ -125,14 +124,9 @@ async function main() {
   const served = await serve(auraOptions(bundle.path, freshDir(join(STATE_DIR, "stalls")), logs), "aura", logs);
   try {
     if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
-    const db = await served.mf.getD1Database("DB");
-    await migrate(db);
-    const cat = catalog(items);
-    await seedCatalog(db, cat, `synthetic-${items}`);
-    const profiles = await createProfiles(served.url.origin, cat, anonPool(1000));
-    await waitForQueueDrain(db, profiles.profiles, 30_000);
-    const target: Target = path === "/v1/rank" ? rankTarget(served.url.origin, cat) : { origin: served.url.origin, method: "GET", path, bodies: null };
-    await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
+    const rank = await prepareRankRun(served, items, rate);
+    const target: Target = path === "/v1/rank" ? rank.target : { origin: served.url.origin, method: "GET", path, bodies: null };
+    if (path !== "/v1/rank") await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
 
     const perfData = join(WORK_DIR, "stalls.perf.data");
     const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-p", String(served.pid), "-o", perfData], { stdio: "ignore" }) : null;

@@ -10,8 +10,8 @@ import { DEMO_ANCHOR_DATE } from "../shared/catalog/demo";
 import { createRng } from "../shared/catalog/prng";
 import { catalogSql } from "../scripts/catalog-sql";
 import { anonPool, eventsRequest, rankBodies, rankRequest } from "./fixtures";
-import type { Target } from "./loadgen";
-import { ROOT } from "./server";
+import { fixedRate, type Target } from "./loadgen";
+import { ROOT, type ServedWorker } from "./server";
 import { sleep } from "./stats";
 
 export const POOL_SIZE = 1000;
@@ -94,6 +94,22 @@ export async function waitForQueueDrain(db: D1, expected: number, timeoutMs: num
   // One more batch window so nothing is still being consumed while we measure.
   await sleep(1200);
   return { drained: n >= expected, assignments: n, waitedMs: Date.now() - start };
+}
+
+/**
+ * A freshly served aura ready for a rank run (the profiling tools' setup): schema, `items` seeded, the pool's
+ * profiles written through the Worker and consumed, and the rank target warmed up for 3 s at `rate`.
+ */
+export async function prepareRankRun(served: ServedWorker, items: number, rate: number): Promise<{ cat: Item[]; target: Target }> {
+  const db = await served.mf.getD1Database("DB");
+  await migrate(db);
+  const cat = catalog(items);
+  await seedCatalog(db, cat, `synthetic-${items}`);
+  const profiles = await createProfiles(served.url.origin, cat, anonPool(POOL_SIZE));
+  await waitForQueueDrain(db, profiles.profiles, 30_000);
+  const target = rankTarget(served.url.origin, cat);
+  await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
+  return { cat, target };
 }
 
 /** profile_status of a /v1/rank answer (the last field of the body). */

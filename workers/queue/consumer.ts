@@ -192,27 +192,27 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   // transaction) with every other row and this invocation's successes, and the ledger rows of this batch id
   // (pulls and successes) summed per arm. Every insert ignores conflicts, so a redelivery after a partial
   // write adds nothing twice; pulls a failed invocation left under its batch id are the sweeper's to apply.
-  const pending = pulls.some((p) => p !== null) || ledger.length > 0;
+  const hasLedgerRows = ledger.length > 0 || pulls.some((p) => p !== null);
   writes.push(...bulkInsert(env.DB, feedback, feedbackRows), ...bulkInsert(env.DB, rejectedMessages, rejected), ...ledgerRows(ledger));
-  const sumsAt = pending ? writes.push(env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)) - 1 : -1;
+  const sumsAt = hasLedgerRows ? writes.push(env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)) - 1 : -1;
   let sums: LedgerSum[] = [];
-  if (decisionRows.length > 0 || writes.length > 0) {
-    try {
-      const perTransaction = Math.max(DECISIONS_PER_TRANSACTION, Math.ceil(decisionRows.length / MAX_DECISION_TRANSACTIONS));
-      for (let i = 0; i < decisionRows.length; i += perTransaction) {
-        const chunkPulls = pulls.slice(i, i + perTransaction).filter((p): p is LedgerEntry => p !== null);
-        await env.DB.batch([...bulkInsert(env.DB, decisions, decisionRows.slice(i, i + perTransaction)), ...ledgerRows(chunkPulls)]);
-        // Give the isolate back between transactions: a consumer invocation may share its isolate with /v1/rank
-        // (and locally D1 runs on that thread too, where an unbroken chain of batches held every request back).
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-      const results = writes.length > 0 ? await env.DB.batch(writes) : [];
-      if (sumsAt >= 0) sums = (results[sumsAt]!.results ?? []) as LedgerSum[];
-    } catch (err) {
-      warn(batch.queue, `d1 batch failed: ${err instanceof Error ? err.message : String(err)}`);
-      for (const msg of settled) retry(msg);
-      return;
+  try {
+    const perTransaction = Math.max(DECISIONS_PER_TRANSACTION, Math.ceil(decisionRows.length / MAX_DECISION_TRANSACTIONS));
+    for (let i = 0; i < decisionRows.length; i += perTransaction) {
+      // Give the isolate back between transactions: a consumer invocation may share its isolate with /v1/rank
+      // (and locally D1 runs on that thread too, where an unbroken chain of batches held every request back).
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const chunkPulls = pulls.slice(i, i + perTransaction).filter((p): p is LedgerEntry => p !== null);
+      await env.DB.batch([...bulkInsert(env.DB, decisions, decisionRows.slice(i, i + perTransaction)), ...ledgerRows(chunkPulls)]);
     }
+    if (writes.length > 0) {
+      const results = await env.DB.batch(writes);
+      if (sumsAt >= 0) sums = (results[sumsAt]!.results ?? []) as LedgerSum[];
+    }
+  } catch (err) {
+    warn(batch.queue, `d1 batch failed: ${err instanceof Error ? err.message : String(err)}`);
+    for (const msg of settled) retry(msg);
+    return;
   }
   // Deferred feedback goes back on the queue before its source message is acked (a failure redelivers the
   // source; everything it wrote is idempotent).
