@@ -50,7 +50,7 @@ export function upstashConfig(env: Env): { url: string; token: string } | null {
  * nothing about the store's health, so it must neither close a half-open circuit nor reset the failure count;
  * and while the circuit is open, profiles this isolate already holds keep serving personalised ranking.
  */
-export function featureStore(env: Env): FeatureStore {
+export function featureStore(env: Env): CachedFeatureStore {
   const { store, breaker } = guardedStore(env);
   const readMs = Number(env.FEATURE_STORE_TIMEOUT_MS || "25");
   return new CachedFeatureStore(new ResilientFeatureStore(store, breaker, { readMs, writeMs: WRITE_TIMEOUT_MS }), isolateProfileCache(env));

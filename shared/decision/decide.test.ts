@@ -41,5 +41,14 @@ describe("decideRank's shared and remembered parts", () => {
     // A minute later, decay is recomputed.
     const later = { ...opts, now: NOW + 90 * 86_400_000 };
     expect(decideRank(snapshot, request(), profile, later)).toEqual(decideRank(snapshot, request(), { ...profile }, later));
+    // Another snapshot (other item facts for the same ids): the history summed up under the first is not reused.
+    const other = buildSnapshot(syntheticCatalog(300, 7), defaultConfig, "v2", NOW);
+    for (const device of ["mobile", "desktop"] as const) {
+      for (const page_type of ["index", "product", "guide"]) {
+        const r = request({ device, page_type });
+        expect(decideRank(other, r, profile, opts)).toEqual(decideRank(other, r, { ...profile }, opts));
+        expect(decideRank(snapshot, r, profile, opts)).toEqual(decideRank(snapshot, r, { ...profile }, opts));
+      }
+    }
   });
 });

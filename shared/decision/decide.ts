@@ -4,7 +4,7 @@ import type { RankRequest, RankResponse, SegmentBody } from "../api/schemas";
 import type { Item } from "../catalog/item";
 import { unitDraw } from "../hash";
 import { classifyPersona, classifyRecency, microSegment, type PersonaResult } from "../persona/classify";
-import { extractSessionFeatures, type SessionFeatures } from "../persona/features";
+import { extractSessionFeatures, summarizeHistory, type SessionFeatures, type SessionHistory } from "../persona/features";
 import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
 import { currentInterests, type ProfileView } from "../profile/profile";
 import { foldInUser } from "../recsys/als";
@@ -67,6 +67,7 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
     },
     (id) => itemFacts(snapshot.index, id),
     cfg.search_lexicon,
+    profile ? historyOf(snapshot, profile) : undefined,
   );
   const persona = classifyPersona(features, profile?.event_count ?? 0, snapshot.personaModel, unitDraw("persona-holdout", input.anonId));
   const recency = classifyRecency(profile?.first_seen ?? null, profile?.previous_visit ?? null, now, cfg.recency);
@@ -98,6 +99,21 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
       },
     }),
   };
+}
+
+/**
+ * A profile's events and quiz answers summed up for classification, remembered per profile object and snapshot
+ * (item facts and the search lexicon come from it): requests that rank with the same cached profile but other
+ * signals (device, page, campaign) add only their own. Keyed weakly: it goes when the profile does.
+ */
+const histories = new WeakMap<ProfileView, { snapshot: DecisionSnapshot; history: SessionHistory }>();
+
+function historyOf(snapshot: DecisionSnapshot, profile: ProfileView): SessionHistory {
+  const known = histories.get(profile);
+  if (known && known.snapshot === snapshot) return known.history;
+  const history = summarizeHistory(profile.recent, profile.quiz, (id) => itemFacts(snapshot.index, id), snapshot.personaModel.config.search_lexicon);
+  histories.set(profile, { snapshot, history });
+  return history;
 }
 
 function deepFreezeSegment(segment: SegmentBody): SegmentBody {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig, defaultConfigInput } from "../config/default";
 import { AuraConfig, PersonaConfig } from "../config/schema";
 import { classifyPersona, classifyRecency, compilePersonaModel, microSegment } from "./classify";
-import { extractSessionFeatures, type ItemFacts, type SessionEvent, type SessionSignals } from "./features";
+import { extractSessionFeatures, sessionEventTypes, summarizeHistory, type ItemFacts, type SessionEvent, type SessionSignals } from "./features";
 import { classifyReferrer, normaliseUtmMedium, resolveDevice } from "./signals";
 
 const model = compilePersonaModel(defaultConfig.persona);
@@ -53,6 +53,49 @@ describe("session features", () => {
     expect(f.get("cart:add")).toBe(0.5);
     expect(f.get("quiz:skill:pro")).toBe(1);
     expect(f.get("compare:multi_view")).toBeUndefined(); // two pro_gear items, not three
+  });
+});
+
+describe("a profile's history summed up once", () => {
+  it("counts the current page as one more view, listed first, on top of the history's views", () => {
+    const events = [ev("page_view", { page_type: "product" }), ev("click", { page_type: "guide" }), ev("page_view", { page_type: "guide" })];
+    const f = extractSessionFeatures(signals({ events, page_type: "guide" }), lookup, lexicon, summarizeHistory(events, {}, lookup, lexicon));
+    expect([...f.keys()].filter((k) => k.startsWith("page_type:"))).toEqual(["page_type:guide", "page_type:product"]);
+    expect(f.get("page_type:guide")).toBe(3 / 4);
+    expect(f.get("page_type:product")).toBe(1 / 4);
+  });
+
+  it("serves every request's signals with the features and feature order of summing the events per request", () => {
+    // The persona model sums weights in feature order, so the order is part of the answer.
+    let seed = 11;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    for (let session = 0; session < 300; session++) {
+      const events: SessionEvent[] = Array.from({ length: Math.floor(next() * 25) }, () =>
+        ev(pick(sessionEventTypes), {
+          page_type: next() < 0.7 ? pick(["index", "product", "guide", "search"]) : null,
+          category: next() < 0.4 ? pick(["vector", "pro_gear", "tutorial"]) : null,
+          product_id: next() < 0.6 ? pick(["starter", "tablet", "monitor", "icons", "unknown"]) : null,
+          query: next() < 0.5 ? pick(["beginner vector course", "pro tablet", "socks"]) : null,
+        }),
+      );
+      const quiz = next() < 0.3 ? { skill: pick(["pro", "beginner"]), goal: "print" } : {};
+      const history = summarizeHistory(events, quiz, lookup, lexicon);
+      for (let request = 0; request < 4; request++) {
+        const s = signals({
+          device: pick(["mobile", "desktop", "tablet"] as const),
+          referrer_class: next() < 0.5 ? pick(["search", "social", "direct"] as const) : null,
+          utm_source: next() < 0.4 ? "Newsletter" : null,
+          utm_medium: next() < 0.4 ? "email" : null,
+          page_type: next() < 0.8 ? pick(["index", "product", "guide", "checkout"]) : null,
+          events,
+          quiz,
+          profile: next() < 0.3 ? { skill_level: "pro", interests: ["vector"] } : null,
+          returning: next() < 0.5,
+        });
+        expect([...extractSessionFeatures(s, lookup, lexicon, history)]).toEqual([...extractSessionFeatures(s, lookup, lexicon)]);
+      }
+    }
   });
 });
 

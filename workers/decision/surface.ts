@@ -29,8 +29,11 @@ export async function readProfile(env: Env, anonId: string, consent: readonly st
   // Opt-outs come from an isolate-cached set (workers/privacy/opt-out.ts): no D1 query here, and an opted-out
   // visitor's profile is neither read nor written.
   if ((await optOutGuard(env, undefined, anonId, consent)).optedOut) return { profile: null, status: "not_used", optedOut: true };
+  const store = featureStore(env);
+  const cached = store.peek(anonId);
+  if (cached !== undefined) return { profile: cached, status: cached ? "ok" : "new_visitor" };
   try {
-    const profile = await withTimeout(featureStore(env).getProfile(anonId), Number(env.FEATURE_STORE_TIMEOUT_MS || "25"));
+    const profile = await withTimeout(store.load(anonId), Number(env.FEATURE_STORE_TIMEOUT_MS || "25"));
     return { profile, status: profile ? "ok" : "new_visitor" };
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", request_id: requestId, feature_store: err instanceof Error ? err.message : String(err) }));

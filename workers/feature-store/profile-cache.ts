@@ -55,8 +55,20 @@ export class CachedFeatureStore implements FeatureStore {
   }
 
   async getProfile(anonId: string): Promise<ProfileView | null> {
-    const cached = this.cache.get(anonId, Date.now());
-    if (cached !== undefined) return cached;
+    const cached = this.peek(anonId);
+    return cached !== undefined ? cached : this.load(anonId);
+  }
+
+  /**
+   * The profile when this isolate holds it (null: known to have none), else undefined; counted as a hit or miss.
+   * Synchronous, so the hot path answers a hit without a promise or a timeout timer.
+   */
+  peek(anonId: string): ProfileView | null | undefined {
+    return this.cache.get(anonId, Date.now());
+  }
+
+  /** A read from the store behind the cache (after `peek` missed), remembered for the next requests. */
+  async load(anonId: string): Promise<ProfileView | null> {
     const profile = await this.inner.getProfile(anonId);
     this.cache.set(anonId, profile, Date.now());
     return profile;
