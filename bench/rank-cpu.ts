@@ -1,0 +1,57 @@
+// workerd CPU per personalized /v1/rank request with the decision-log consumer detached, measured in repeated
+// closed loops on one workerd: the figure for A/B runs of a rank-path change (run it on each variant, alternating,
+// and compare medians; single runs of the full bench move by ±10 % on this VM).
+//
+//   npx tsx bench/rank-cpu.ts [--items 1000] [--reps 4] [--seconds 4]
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { anonPool } from "./fixtures";
+import { closedLoop } from "./loadgen";
+import { auraOptions, bundleWorker, freshDir, pin, planPinning, readWranglerConfig, serve, STATE_DIR } from "./server";
+import { catalog, createProfiles, migrate, rankTarget, seedCatalog } from "./workload";
+
+const argv = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const items = arg("items", 1000);
+const reps = arg("reps", 4);
+const seconds = arg("seconds", 4);
+
+async function main(): Promise<void> {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const logs: string[] = [];
+  const opts = auraOptions(bundleWorker().path, freshDir(join(STATE_DIR, "rank-cpu")), logs, readWranglerConfig());
+  // Detached: the local consumer's D1 writes share workerd's thread and would blur the rank path's own cost.
+  delete (opts.workers as { queueConsumers?: unknown }[])[0]!.queueConsumers;
+  const served = await serve(opts, "aura", logs);
+  try {
+    if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
+    const db = await served.mf.getD1Database("DB");
+    await migrate(db);
+    const cat = catalog(items);
+    await seedCatalog(db, cat, `synthetic-${items}`);
+    await createProfiles(served.url.origin, cat, anonPool(1000));
+    // The events route writes profiles inline; with no consumer there is no queue to drain, just settle.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const target = rankTarget(served.url.origin, cat);
+    await closedLoop(target, { connections: 16, durationS: 4, serverPid: served.pid });
+    const figures: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const run = await closedLoop(target, { connections: 16, durationS: seconds, serverPid: served.pid });
+      if (run.serverCpuUsPerRequest === null) throw new Error("workerd's CPU time could not be read (no /proc for its pid)");
+      figures.push(run.serverCpuUsPerRequest);
+    }
+    const sorted = [...figures].sort((a, b) => a - b);
+    console.log(`personalized /v1/rank, ${items} items, consumer detached: ${figures.join(" ")} µs/req; median ${sorted[Math.floor(sorted.length / 2)]} µs/req`);
+  } finally {
+    await served.mf.dispose();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
