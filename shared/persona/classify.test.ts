@@ -79,7 +79,7 @@ describe("a profile's history summed up once", () => {
           query: next() < 0.5 ? pick(["beginner vector course", "pro tablet", "socks"]) : null,
         }),
       );
-      const quiz = next() < 0.3 ? { skill: pick(["pro", "beginner"]), goal: "print" } : {};
+      const quiz: Record<string, string> = next() < 0.3 ? { skill: pick(["pro", "beginner"]), goal: "print" } : {};
       const history = summarizeHistory(events, quiz, lookup, lexicon);
       for (let request = 0; request < 4; request++) {
         const s = signals({
