@@ -6,20 +6,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocket } from "undici";
+import { numberOption } from "./cli";
 import { fixedRate } from "./loadgen";
 import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
 import { prepareRankRun } from "./workload";
 import { cpus } from "node:os";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
-};
-const items = arg("items", 1000);
-const rate = arg("rate", 500);
-const seconds = arg("seconds", 6);
+const items = numberOption("items", 1000);
+const rate = numberOption("rate", 500);
+const seconds = numberOption("seconds", 6);
 
 /** esbuild leaves a `// path/to/module.ts` comment before each module: line -> module. */
 function moduleMarkers(bundle: string): { line: number; module: string }[] {

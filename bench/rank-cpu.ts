@@ -5,19 +5,15 @@
 //   npx tsx bench/rank-cpu.ts [--items 1000] [--reps 4] [--seconds 4]
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { numberOption } from "./cli";
 import { anonPool } from "./fixtures";
 import { closedLoop } from "./loadgen";
 import { auraOptions, bundleWorker, freshDir, pin, planPinning, readWranglerConfig, serve, STATE_DIR } from "./server";
 import { catalog, createProfiles, migrate, rankTarget, seedCatalog } from "./workload";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
-};
-const items = arg("items", 1000);
-const reps = arg("reps", 4);
-const seconds = arg("seconds", 4);
+const items = numberOption("items", 1000);
+const reps = numberOption("reps", 4);
+const seconds = numberOption("seconds", 4);
 
 async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);

@@ -10,20 +10,16 @@
 import { execFile, spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { numberOption, option } from "./cli";
 import { fixedRate, type Target } from "./loadgen";
 import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
 import { prepareRankRun } from "./workload";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
-const items = Number(arg("items", "1000"));
-const rate = Number(arg("rate", "1000"));
-const seconds = Number(arg("seconds", "8"));
-const path = arg("path", "/v1/rank");
-const withPerf = argv.includes("--perf");
+const items = numberOption("items", 1000);
+const rate = numberOption("rate", 1000);
+const seconds = numberOption("seconds", 8);
+const path = option("path", "/v1/rank");
+const withPerf = process.argv.slice(2).includes("--perf");
 
 /** A request slower than this is part of an episode; an episode is reported when its worst request passes 15 ms. */
 const SLOW_MS = 8;

@@ -9,7 +9,6 @@ import { decideRank, type ProfileStatus } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { assignBanditArm, banditSegmentKey, chooseFixedArm } from "../../shared/experiments/assign";
 import { inGlobalHoldout } from "../../shared/experiments/bucketing";
-import { withTimeout } from "../../shared/profile/feature-store";
 import type { ProfileView } from "../../shared/profile/profile";
 import type { BanditSnapshot } from "../data/posteriors";
 import { logDecision } from "../queue/decision-log";
@@ -33,7 +32,8 @@ export async function readProfile(env: Env, anonId: string, consent: readonly st
   const cached = store.peek(anonId);
   if (cached !== undefined) return { profile: cached, status: cached ? "ok" : "new_visitor" };
   try {
-    const profile = await withTimeout(store.load(anonId), Number(env.FEATURE_STORE_TIMEOUT_MS || "25"));
+    // The read's deadline (FEATURE_STORE_TIMEOUT_MS) is the circuit breaker's, inside the store: one timer, not two.
+    const profile = await store.load(anonId);
     return { profile, status: profile ? "ok" : "new_visitor" };
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", request_id: requestId, feature_store: err instanceof Error ? err.message : String(err) }));
