@@ -2,18 +2,21 @@
 // synthetic items and real visitor profiles, under fixed-rate and saturation load; then a hello-world Worker
 // served the same way as the baseline.
 import { join } from "node:path";
-import type { MiniflareOptions, WorkerOptions } from "miniflare";
+import type { MiniflareOptions } from "miniflare";
 import type { Item } from "../shared/catalog/item";
 import { closedLoop, findWrk, fixedRate, onePass, wrkRun, type LoadResult, type Target } from "./loadgen";
 import {
-  auraOptions,
   bundleWorker,
   freshDir,
   helloOptions,
   pin,
+  pinServed,
   readWranglerConfig,
   serve,
+  serveAura,
   STATE_DIR,
+  stopServed,
+  withoutQueueConsumer,
   WORK_DIR,
   type Pinning,
   type ServedWorker,
@@ -76,6 +79,8 @@ export interface HttpKit {
   fixedS: number;
   warmS: number;
   start(options: MiniflareOptions, name: string, logs?: string[]): Promise<ServedWorker>;
+  /** The aura bundle over `persist` (D1 in a workerd of its own: `serveAura`), pinned and tracked like `start`. */
+  startAura(persist: string, cfg?: WranglerConfig): Promise<ServedWorker>;
   stop(served: ServedWorker): Promise<void>;
   /**
    * A fresh aura workerd over the persisted state with `items` seeded (reseeded when another size was), every
@@ -106,18 +111,6 @@ const nonPersonalized = (target: Target): Target => ({
   bodies: target.bodies!.map((b) => b.replace('"consent":["analytics","personalization"]', '"consent":["analytics"]')),
 });
 
-/** The aura worker without its queue consumer: producers still send, nothing consumes (diagnostic runs only). */
-function withoutQueueConsumer(options: MiniflareOptions): MiniflareOptions {
-  if (!("workers" in options)) return options;
-  return {
-    ...options,
-    workers: options.workers.map((w: WorkerOptions) => {
-      const { queueConsumers: _dropped, ...rest } = w;
-      return rest;
-    }),
-  };
-}
-
 function describe(r: LoadResult): string {
   const err = r.errors ? ` errors ${r.errors} ${JSON.stringify(r.errorKinds)}` : " errors 0";
   const cpu = r.serverCpuPct !== null ? ` | workerd ${r.serverCpuPct}% CPU, ${r.serverCpuUsPerRequest} µs/req` : "";
@@ -127,17 +120,23 @@ function describe(r: LoadResult): string {
 }
 
 async function start(options: Parameters<typeof serve>[0], name: string, opts: HttpOptions, logs: string[]): Promise<ServedWorker> {
-  const served = await serve(options, name, logs);
+  return started(await serve(options, name, logs), name, opts);
+}
+
+async function startAura(bundlePath: string, persist: string, logs: string[], cfg: WranglerConfig, opts: HttpOptions, adjust?: (o: MiniflareOptions) => MiniflareOptions): Promise<ServedWorker> {
+  return started(await serveAura(bundlePath, persist, logs, cfg, adjust), "aura", opts);
+}
+
+function started(served: ServedWorker, name: string, opts: HttpOptions): ServedWorker {
   opts.track(served);
-  if (opts.pinning.enabled && opts.pinning.serverCore !== null) {
-    if (served.pid === null || !pin(served.pid, opts.pinning.serverCore)) opts.log("  warning: could not pin workerd to its core");
-  }
-  opts.log(`  ${name} served by workerd pid ${served.pid ?? "?"} at ${served.url.origin}`);
+  if (opts.pinning.enabled && opts.pinning.serverCore !== null && !pinServed(served, opts.pinning.serverCore)) opts.log("  warning: could not pin workerd to its core");
+  const d1 = served.storage ? `, its D1 by workerd pid ${served.storage.pid ?? "?"}` : "";
+  opts.log(`  ${name} served by workerd pid ${served.pid ?? "?"} at ${served.url.origin}${d1}`);
   return served;
 }
 
 async function stop(served: ServedWorker, opts: HttpOptions) {
-  await served.mf.dispose();
+  await stopServed(served);
   opts.track(null);
 }
 
@@ -198,13 +197,13 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   const persist = freshDir(join(STATE_DIR, "miniflare"));
   const logs: string[] = [];
   const scenarios: Scenario[] = [];
-  const setup: Record<string, unknown> = { vars: wrangler.vars, compatibility: `${wrangler.compatibilityDate} ${wrangler.compatibilityFlags.join(",")}`, anonPool: POOL_SIZE, surfaceMix: surfaceMixLabel(), consent: "analytics + personalization on every request" };
+  const setup: Record<string, unknown> = { vars: wrangler.vars, compatibility: `${wrangler.compatibilityDate} ${wrangler.compatibilityFlags.join(",")}`, anonPool: POOL_SIZE, surfaceMix: surfaceMixLabel(), consent: "analytics + personalization on every request", d1: "its own workerd, pinned to the server core with the Worker's (reached over loopback HTTP; its CPU is under other CPU)" };
   const fixedS = opts.quick ? 4 : 20;
   const warmS = opts.quick ? 1 : 3;
 
   // ---- setup: schema, 1,000 items, visitor profiles (through the Worker's own /v1/events) ---------------
   const items1k = catalog(1000);
-  let served = await start(auraOptions(bundle.path, persist, logs, wrangler), "aura", opts, logs);
+  let served = await startAura(bundle.path, persist, logs, wrangler, opts);
   const db = await served.mf.getD1Database("DB");
   const migrations = await migrate(db);
   await seedCatalog(db, items1k, "synthetic-1000");
@@ -220,7 +219,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
    */
   let seeded = items1k.length;
   const phase = async (items: typeof items1k, rate: number, cfg = wrangler, report = true, adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o) => {
-    const w = await start(adjust(auraOptions(bundle.path, persist, logs, cfg)), "aura", opts, logs);
+    const w = await startAura(bundle.path, persist, logs, cfg, opts, adjust);
     if (items.length !== seeded) {
       await seedCatalog(await w.mf.getD1Database("DB"), items, `synthetic-${items.length}`);
       seeded = items.length;
@@ -249,6 +248,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     fixedS,
     warmS,
     start: (options, name, l = logs) => start(options, name, opts, l),
+    startAura: (dir, cfg = wrangler) => startAura(bundle.path, dir, logs, cfg, opts),
     stop: (w) => stop(w, opts),
     phase: async (items, rate, cfg = wrangler) => (await phase(items, rate, cfg, false)).w,
     describe,
@@ -354,9 +354,10 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   }
 
   if (!opts.quick) {
-    // The decision log's queue consumer and D1 are emulated inside this same workerd, on the measured core; in
-    // production they run in separate invocations and on D1's own machines. Without the consumer (the decisions
-    // still go to the local queue, which then holds them): what the rank path itself costs. Diagnostic only.
+    // The decision log's queue consumer (and Miniflare's queue broker) run inside this same workerd, on the
+    // measured core; D1 answers from its own workerd. In production the consumer runs in separate invocations.
+    // Without the consumer (the decisions still go to the local queue, which then holds them): what the rank path
+    // itself costs. Diagnostic only.
     const detached = await phase(items1k, 1000, wrangler, false, withoutQueueConsumer);
     served = detached.w;
     for (const [name, target] of [

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { WebSocket } from "undici";
 import { numberOption } from "./cli";
 import { fixedRate } from "./loadgen";
-import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, WORK_DIR } from "./server";
 import { prepareRankRun } from "./workload";
 import { cpus } from "node:os";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
@@ -85,9 +85,9 @@ async function main() {
   const markers = moduleMarkers(bundleText);
   const logs: string[] = [];
   const persist = freshDir(join(STATE_DIR, "profile"));
-  const served = await serve({ ...auraOptions(bundle.path, persist, logs), inspectorPort: 0 }, "aura", logs);
+  const served = await serveAura(bundle.path, persist, logs, undefined, (o) => ({ ...o, inspectorPort: 0 }));
   try {
-    if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
+    if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const { target } = await prepareRankRun(served, items, rate);
 
     const inspector = await served.mf.getInspectorURL();
@@ -107,7 +107,7 @@ async function main() {
     summarizeProfile(profile, (f) => (f.url ? groupOf(moduleOf(markers, f.lineNumber)) : null), r.ok, console.log);
     console.log(`\nprofile: ${out}`);
   } finally {
-    await served.mf.dispose();
+    await stopServed(served);
   }
 }
 

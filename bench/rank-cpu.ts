@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { numberOption } from "./cli";
 import { anonPool } from "./fixtures";
 import { closedLoop } from "./loadgen";
-import { auraOptions, bundleWorker, freshDir, pin, planPinning, readWranglerConfig, serve, STATE_DIR } from "./server";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serveAura, STATE_DIR, stopServed, withoutQueueConsumer } from "./server";
 import { catalog, createProfiles, migrate, rankTarget, seedCatalog } from "./workload";
 
 const items = numberOption("items", 1000);
@@ -19,12 +19,10 @@ async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const logs: string[] = [];
-  const opts = auraOptions(bundleWorker().path, freshDir(join(STATE_DIR, "rank-cpu")), logs, readWranglerConfig());
-  // Detached: the local consumer's D1 writes share workerd's thread and would blur the rank path's own cost.
-  delete (opts.workers as { queueConsumers?: unknown }[])[0]!.queueConsumers;
-  const served = await serve(opts, "aura", logs);
+  // Detached: the consumer's work shares workerd's thread and would blur the rank path's own cost.
+  const served = await serveAura(bundleWorker().path, freshDir(join(STATE_DIR, "rank-cpu")), logs, readWranglerConfig(), withoutQueueConsumer);
   try {
-    if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
+    if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const db = await served.mf.getD1Database("DB");
     await migrate(db);
     const cat = catalog(items);
@@ -43,7 +41,7 @@ async function main(): Promise<void> {
     const sorted = [...figures].sort((a, b) => a - b);
     console.log(`personalized /v1/rank, ${items} items, consumer detached: ${figures.join(" ")} µs/req; median ${sorted[Math.floor(sorted.length / 2)]} µs/req`);
   } finally {
-    await served.mf.dispose();
+    await stopServed(served);
   }
 }
 

@@ -13,7 +13,7 @@ import { Pool } from "undici";
 import type { Item } from "../shared/catalog/item";
 import type { HttpKit, Scenario } from "./http";
 import { fixedRate, onePass } from "./loadgen";
-import { auraOptions, freshDir, pin, ROOT, STATE_DIR, WORK_DIR } from "./server";
+import { freshDir, pin, ROOT, STATE_DIR, WORK_DIR } from "./server";
 import { anonPool } from "./fixtures";
 import { warningKinds, warningsLine } from "./mix";
 import { createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
@@ -105,7 +105,7 @@ export async function runRedis(kit: HttpKit, items: Item[]): Promise<Scenario | 
     const persist = freshDir(join(STATE_DIR, "miniflare-redis"));
 
     // Setup as for the Durable Object store: schema, catalog, profiles through the Worker's own /v1/events.
-    let w = await kit.start(auraOptions(kit.bundlePath, persist, kit.logs, cfg), "aura");
+    let w = await kit.startAura(persist, cfg);
     let profiles: Awaited<ReturnType<typeof createProfiles>>;
     try {
       const db = await w.mf.getD1Database("DB");
@@ -120,7 +120,7 @@ export async function runRedis(kit: HttpKit, items: Item[]): Promise<Scenario | 
 
     // A fresh workerd, its first rank per visitor (cold), a warm-up, then the timed run: the Durable Object phases' order.
     const logMark = kit.logs.length;
-    w = await kit.start(auraOptions(kit.bundlePath, persist, kit.logs, cfg), "aura");
+    w = await kit.startAura(persist, cfg);
     try {
       const cold = await onePass(visitorPassTarget(w.url.origin, items), 4, w.pid);
       kit.opts.log(`  cold pass on Redis, 4 in flight: ${kit.describe(cold)} ${JSON.stringify(cold.labels)}`);

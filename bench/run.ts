@@ -18,7 +18,7 @@ import { renderReportMarkdown, runReportBench, type ReportBenchSection } from ".
 import { runHttp } from "./http";
 import { runMicro } from "./micro";
 import { renderMarkdown, type Results } from "./report";
-import { installedVersion, machineBusyMs, pin, planPinning, ROOT, selfCpuMs, type ServedWorker } from "./server";
+import { installedVersion, machineBusyMs, pin, planPinning, ROOT, selfCpuMs, stopServed, type ServedWorker } from "./server";
 import { sleep } from "./stats";
 import { runWranglerDev } from "./wrangler-dev";
 
@@ -49,11 +49,12 @@ async function cleanup() {
   const server = liveServer;
   liveServer = null;
   if (server) {
-    await server.mf.dispose().catch(() => undefined);
-    // Belt and braces: workerd should be gone after dispose.
-    if (server.pid !== null) {
+    await stopServed(server).catch(() => undefined);
+    // Belt and braces: workerd (and its D1 process) should be gone after dispose.
+    for (const pid of [server.pid, server.storage?.pid ?? null]) {
+      if (pid === null) continue;
       try {
-        process.kill(server.pid, "SIGKILL");
+        process.kill(pid, "SIGKILL");
       } catch {
         // already exited
       }

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare, type MiniflareOptions } from "miniflare";
+import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
 
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const BUNDLE_DIR = join(ROOT, "bench", ".bundle");
@@ -126,6 +126,8 @@ export interface ServedWorker {
   pid: number | null;
   /** Lines the Worker logged (console.*), for counting warnings. */
   logs: string[];
+  /** The workerd serving its D1 database, when that is a process of its own (`serveAura`). */
+  storage?: ServedWorker;
 }
 
 function captureStdio(logs: string[]) {
@@ -141,8 +143,12 @@ function captureStdio(logs: string[]) {
   };
 }
 
-/** Options for the aura bundle, configured like wrangler.toml; state persisted under `persistDir`. */
-export function auraOptions(bundlePath: string, persistDir: string, logs: string[], cfg: WranglerConfig = readWranglerConfig()): MiniflareOptions {
+/**
+ * Options for the aura bundle, configured like wrangler.toml; state persisted under `persistDir`. With `d1Url`,
+ * the D1 binding reaches a database served by another workerd (`serveD1`) over HTTP instead of one emulated
+ * inside this workerd.
+ */
+export function auraOptions(bundlePath: string, persistDir: string, logs: string[], cfg: WranglerConfig = readWranglerConfig(), d1Url?: URL): MiniflareOptions {
   return {
     host: "127.0.0.1",
     port: 0,
@@ -158,7 +164,9 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
         compatibilityDate: cfg.compatibilityDate,
         compatibilityFlags: cfg.compatibilityFlags,
         bindings: { ...cfg.vars, ...BENCH_SECRETS },
-        d1Databases: { [cfg.d1.binding]: cfg.d1.databaseId },
+        // Miniflare's remote-binding client: the binding is still workerd's own D1 API; its inner fetcher posts
+        // each query to `d1Url` (the URL type is branded in Miniflare's typings, hence the cast).
+        d1Databases: { [cfg.d1.binding]: d1Url ? { id: cfg.d1.databaseId, remoteProxyConnectionString: d1Url as never } : cfg.d1.databaseId },
         // Locally an idle Durable Object is evicted on workerd's one thread, closing (and checkpointing) its
         // SQLite database there; a thousand visitors going idle together stalled requests for 100+ ms. In
         // production eviction happens in the object's own process, so the bench keeps objects resident.
@@ -177,6 +185,90 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
       },
     ],
   };
+}
+
+/**
+ * The D1 end of `auraOptions(..., d1Url)`: unwraps what Miniflare's remote-binding client sends (the original
+ * URL and headers in MF-URL / MF-Header-*) and hands it to the database's own fetcher, the one workerd's D1 API
+ * calls in-process.
+ */
+const D1_HOST_SCRIPT = `export default {
+  async fetch(request, env) {
+    const headers = new Headers();
+    for (const [name, value] of request.headers) if (name.startsWith("mf-header-")) headers.set(name.slice(10), value);
+    return env.DB.fetcher.fetch(request.headers.get("mf-url"), { method: request.method, headers, body: request.body });
+  },
+};`;
+
+/**
+ * D1 in a workerd of its own over `persistDir`'s D1 state. Emulated inside the Worker's workerd, every query's
+ * SQL ran on the Worker's one thread, and a chain of them (the decision log's consumer) completed without a
+ * turn of the event loop, holding every request back for tens of milliseconds. In production D1 runs on its
+ * own machines and a query is network I/O; here it is loopback HTTP to this process (pinned to the server core
+ * with the Worker, so the CPU the machine spends is unchanged; it shows as "other CPU" in the tables).
+ */
+export async function serveD1(persistDir: string, logs: string[], cfg: WranglerConfig = readWranglerConfig()): Promise<ServedWorker> {
+  return serve(
+    {
+      host: "127.0.0.1",
+      port: 0,
+      handleRuntimeStdio: captureStdio(logs),
+      defaultPersistRoot: persistDir,
+      d1Persist: join(persistDir, "d1"),
+      workers: [
+        {
+          name: "d1",
+          modules: true,
+          script: D1_HOST_SCRIPT,
+          compatibilityDate: cfg.compatibilityDate,
+          d1Databases: { DB: cfg.d1.databaseId },
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        },
+      ],
+    },
+    "d1",
+    logs,
+  );
+}
+
+/**
+ * The aura bundle as the HTTP benchmarks serve it: its workerd, and D1 in a second one (`serveD1`).
+ * `adjust` edits the options (a var, the inspector, no consumer). Stop it with `stopServed`.
+ */
+export async function serveAura(bundlePath: string, persistDir: string, logs: string[], cfg: WranglerConfig = readWranglerConfig(), adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o): Promise<ServedWorker> {
+  const d1 = await serveD1(persistDir, logs, cfg);
+  try {
+    return { ...(await serve(adjust(auraOptions(bundlePath, persistDir, logs, cfg, d1.url)), "aura", logs)), storage: d1 };
+  } catch (err) {
+    await d1.mf.dispose();
+    throw err;
+  }
+}
+
+/** The aura worker without its queue consumer: producers still send, nothing consumes (diagnostic runs only). */
+export function withoutQueueConsumer(options: MiniflareOptions): MiniflareOptions {
+  if (!("workers" in options)) return options;
+  return {
+    ...options,
+    workers: options.workers.map((w: WorkerOptions) => {
+      const { queueConsumers: _dropped, ...rest } = w;
+      return rest;
+    }),
+  };
+}
+
+/** Disposes a served Worker and its D1 process. */
+export async function stopServed(served: ServedWorker): Promise<void> {
+  try {
+    await served.mf.dispose();
+  } finally {
+    await served.storage?.mf.dispose();
+  }
+}
+
+/** Pins a served Worker, and its D1 process, to `core`; false if any could not be pinned. */
+export function pinServed(served: ServedWorker, core: number): boolean {
+  return [served, ...(served.storage ? [served.storage] : [])].every((w) => w.pid !== null && pin(w.pid, core));
 }
 
 export const HELLO_WORLD_SCRIPT = `export default { async fetch() { return new Response("Hello World!"); } };`;

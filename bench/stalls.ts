@@ -4,7 +4,7 @@
 // was doing: D1 / Durable Object SQL, fsync, Durable Object eviction, garbage collection, destruction of request
 // and response objects, V8's compile threads. A stall with the server idle points outside workerd (client, kernel).
 //
-//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--perf]
+//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--perf] [--no-consumer]
 //
 // This is how the tails of issue 9 were traced (bench/README.md, "What the profile showed").
 import { execFile, spawn } from "node:child_process";
@@ -12,7 +12,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { numberOption, option } from "./cli";
 import { fixedRate, type Target } from "./loadgen";
-import { auraOptions, bundleWorker, freshDir, pin, planPinning, serve, STATE_DIR, WORK_DIR } from "./server";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR } from "./server";
 import { prepareRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
@@ -20,6 +20,8 @@ const rate = numberOption("rate", 1000);
 const seconds = numberOption("seconds", 8);
 const path = option("path", "/v1/rank");
 const withPerf = process.argv.slice(2).includes("--perf");
+/** Without the queue consumer: decisions pile up on the local queue, nothing writes them (diagnostic). */
+const noConsumer = process.argv.slice(2).includes("--no-consumer");
 
 /** A request slower than this is part of an episode; an episode is reported when its worst request passes 15 ms. */
 const SLOW_MS = 8;
@@ -117,9 +119,9 @@ async function main() {
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const bundle = bundleWorker();
   const logs: string[] = [];
-  const served = await serve(auraOptions(bundle.path, freshDir(join(STATE_DIR, "stalls")), logs), "aura", logs);
+  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, "stalls")), logs, undefined, noConsumer ? withoutQueueConsumer : undefined);
   try {
-    if (pinning.enabled && served.pid) pin(served.pid, pinning.serverCore!);
+    if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const rank = await prepareRankRun(served, items, rate);
     const target: Target = path === "/v1/rank" ? rank.target : { origin: served.url.origin, method: "GET", path, bodies: null };
     if (path !== "/v1/rank") await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
@@ -144,7 +146,7 @@ async function main() {
       console.log(busyStretches(perfSamples(text)).join("\n"));
     }
   } finally {
-    await served.mf.dispose();
+    await stopServed(served);
   }
 }
 
