@@ -6,6 +6,11 @@ import type { IncomingEvent, ProfileView } from "./profile";
 export interface FeatureStore {
   readonly name: string;
   getProfile(anonId: string): Promise<ProfileView | null>;
+  /**
+   * The profile, or "unchanged" when it is still the one `version` (profileVersion) names: a cached copy is
+   * confirmed with a few bytes instead of read again in full. Optional: a store without it is read in full.
+   */
+  revalidate?(anonId: string, version: string): Promise<ProfileView | null | "unchanged">;
   /** Applies events idempotently (by event id) and returns the profile after them. */
   applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView>;
   /** Removes everything stored about the visitor; true when something was there. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEvents, currentInterests, type IncomingEvent } from "./profile";
+import { applyEvents, currentInterests, profileVersion, profileView, type IncomingEvent, type ProfileView } from "./profile";
 
 const DAY = 86_400_000;
 const HALF_LIFE = 7;
@@ -74,5 +74,37 @@ describe("visitor profile", () => {
     expect(p.device).toBe("mobile");
     // remove_from_cart took interest back from p1: 3 - 2 = 1 at nearly the same instant.
     expect(p.interests["item:p1"]!.w).toBeCloseTo(1, 6);
+  });
+});
+
+describe("profileVersion", () => {
+  const segment = { cluster: "cust_2", lifecycle: "champions", model_version: "seg-1" };
+
+  it("is the same for a store's view and a reader's JSON copy of it, with or without a customer segment", () => {
+    const view = { ...profileView(applyEvents(null, "v", "s", "mobile", [ev("a", "page_view", T0)], T0, HALF_LIFE)), customer_segment: null };
+    expect(profileVersion(JSON.parse(JSON.stringify(view)) as ProfileView)).toBe(profileVersion(view));
+    const withSegment = { ...view, customer_segment: segment };
+    expect(profileVersion(JSON.parse(JSON.stringify(withSegment)) as ProfileView)).toBe(profileVersion(withSegment));
+  });
+
+  it("changes with every write a store makes: new events, a new customer segment, a profile started again after erasure", () => {
+    const first = profileView(applyEvents(null, "v", "s", "mobile", [ev("a", "page_view", T0)], T0, HALF_LIFE));
+    const versions = new Set([profileVersion(first)]);
+    // Same number of events, later: a write never leaves event_count where it was.
+    const next = profileView(applyEvents(applyEvents(null, "v", "s", "mobile", [ev("a", "page_view", T0)], T0, HALF_LIFE), "v", "s", "mobile", [ev("b", "click", T0 + 1000)], T0, HALF_LIFE));
+    versions.add(profileVersion(next));
+    versions.add(profileVersion({ ...first, customer_segment: segment }));
+    versions.add(profileVersion({ ...first, customer_segment: { ...segment, lifecycle: "at_risk" } }));
+    versions.add(profileVersion({ ...first, customer_segment: { ...segment, model_version: "seg-2" } }));
+    // Erased, then one event again: same count, other first_seen and last_seen.
+    versions.add(profileVersion(profileView(applyEvents(null, "v", "s2", "mobile", [ev("c", "page_view", T0 + DAY)], T0 + DAY, HALF_LIFE))));
+    expect(versions.size).toBe(6);
+  });
+
+  it("stays put when redelivered events change nothing", () => {
+    const p = applyEvents(null, "v", "s", "mobile", [ev("a", "page_view", T0), ev("b", "click", T0 + 1)], T0, HALF_LIFE);
+    const again = applyEvents(p, "v", "s", "desktop", [ev("b", "click", T0 + 1)], T0 + 5000, HALF_LIFE);
+    expect(profileVersion(profileView(again))).toBe(profileVersion(profileView(p)));
+    expect(again).toEqual(p);
   });
 });

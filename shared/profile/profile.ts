@@ -61,6 +61,16 @@ export function profileView(p: VisitorProfile): ProfileView {
   return view;
 }
 
+/**
+ * What names a profile's content, for revalidating a cached copy: a store writes a profile only when events are
+ * added (so `event_count` grows with every write), an erased visitor starts again from a new `first_seen`, and
+ * the nightly customer segment is the one part a store attaches besides. Equal versions carry the same data.
+ */
+export function profileVersion(p: ProfileView): string {
+  const s = p.customer_segment;
+  return `${p.first_seen}|${p.event_count}|${p.last_seen}|${s ? `${s.cluster}|${s.lifecycle ?? ""}|${s.model_version}` : ""}`;
+}
+
 export const RECENT_EVENTS = 50;
 const APPLIED_IDS = 500;
 /** A gap this long starts a new session even without a new session id (the GA convention). */

@@ -176,6 +176,12 @@ export class ResilientFeatureStore implements FeatureStore {
     return this.breaker.run(() => this.inner.getProfile(anonId), this.timeouts.readMs);
   }
 
+  /** The inner store's revalidation, or a full read where it has none: a read either way, with the read budget. */
+  revalidate(anonId: string, version: string): Promise<ProfileView | null | "unchanged"> {
+    const inner = this.inner;
+    return this.breaker.run(() => (inner.revalidate ? inner.revalidate(anonId, version) : inner.getProfile(anonId)), this.timeouts.readMs);
+  }
+
   applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
     return this.breaker.run(() => this.inner.applyEvents(anonId, sessionId, device, events), this.timeouts.writeMs);
   }

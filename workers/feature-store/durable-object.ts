@@ -4,7 +4,7 @@ import { DurableObject } from "cloudflare:workers";
 import { defaultConfig } from "../../shared/config/default";
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import { applyEvents, emptyProfile, profileView, type CustomerSegmentRef, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
+import { applyEvents, emptyProfile, profileVersion, profileView, type CustomerSegmentRef, type IncomingEvent, type ProfileView, type VisitorProfile } from "../../shared/profile/profile";
 import { hashVisitorId } from "../../shared/privacy";
 
 const PROFILE_KEY = "profile";
@@ -68,7 +68,21 @@ export class VisitorProfileStore extends DurableObject<Env> {
    */
   async getProfileJson(anonId?: string): Promise<string | null> {
     const view = await this.getProfile(anonId);
+    return view === null ? null : this.jsonOf(view);
+  }
+
+  /**
+   * getProfileJson, unless the reader's copy is still current (its profileVersion equals this one's): then
+   * `{ unchanged: true }`. An isolate re-reading a profile it holds gets a few bytes instead of the profile,
+   * and keeps its copy (and everything it derived from it) instead of parsing a new one.
+   */
+  async getProfileJsonIfChanged(anonId: string, version: string): Promise<string | null | { unchanged: true }> {
+    const view = await this.getProfile(anonId);
     if (view === null) return null;
+    return profileVersion(view) === version ? { unchanged: true } : this.jsonOf(view);
+  }
+
+  private jsonOf(view: ProfileView): string {
     const last = this.json;
     if (last && last.view === view && last.segment === view.customer_segment) return last.text;
     const text = JSON.stringify(view);
@@ -140,6 +154,12 @@ export class DurableObjectFeatureStore implements FeatureStore {
     // Our own object's JSON of a ProfileView (plain data: numbers, strings, arrays, records, null).
     const text = await this.stub(anonId).getProfileJson(anonId);
     return text === null ? null : (JSON.parse(text) as ProfileView);
+  }
+
+  async revalidate(anonId: string, version: string): Promise<ProfileView | null | "unchanged"> {
+    const answer = await this.stub(anonId).getProfileJsonIfChanged(anonId, version);
+    if (answer === null) return null;
+    return typeof answer === "string" ? (JSON.parse(answer) as ProfileView) : "unchanged";
   }
 
   applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import { emptyProfile, profileView, type ProfileView } from "../../shared/profile/profile";
+import { emptyProfile, profileVersion, profileView, type ProfileView } from "../../shared/profile/profile";
 import { CachedFeatureStore, ProfileCache } from "./profile-cache";
 
 const view = (id: string): ProfileView => profileView(emptyProfile(id, 0));
@@ -58,5 +58,100 @@ describe("CachedFeatureStore", () => {
     await store.erase("v");
     expect(await store.getProfile("v")).toBeNull();
     expect(reads).toBe(2);
+  });
+});
+
+describe("CachedFeatureStore revalidation", () => {
+  /** A store that counts full reads and revalidations, with profiles it can change behind the cache's back. */
+  function fakeStore() {
+    const stored = new Map<string, ProfileView>();
+    const calls = { reads: 0, revalidations: 0 };
+    let beforeAnswer: (() => void) | null = null;
+    const inner: FeatureStore = {
+      name: "fake",
+      getProfile: async (id) => (calls.reads++, stored.has(id) ? structuredClone(stored.get(id)!) : null),
+      revalidate: async (id, version) => {
+        calls.revalidations++;
+        beforeAnswer?.();
+        const p = stored.get(id);
+        if (!p) return null;
+        return profileVersion(p) === version ? "unchanged" : structuredClone(p);
+      },
+      applyEvents: async (id) => {
+        const prev = stored.get(id) ?? view(id);
+        const p = { ...prev, event_count: prev.event_count + 1, last_seen: prev.last_seen + 1 };
+        stored.set(id, p);
+        return structuredClone(p);
+      },
+      erase: async (id) => stored.delete(id),
+    };
+    return { stored, calls, inner, onRevalidate: (f: () => void) => (beforeAnswer = f) };
+  }
+
+  it("keeps an expired profile the store confirms unchanged: the same object, without a full read", async () => {
+    const { stored, calls, inner } = fakeStore();
+    stored.set("v", { ...view("v"), event_count: 3 });
+    const cache = new ProfileCache(10, 1);
+    const store = new CachedFeatureStore(inner, cache);
+    const first = await store.load("v");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(store.peek("v")).toBeUndefined();
+    const again = await store.load("v");
+    expect(again).toBe(first);
+    expect(calls).toEqual({ reads: 1, revalidations: 1 });
+    expect(cache.revalidated).toBe(1);
+  });
+
+  it("takes the store's newer profile, or its erasure, when the copy is out of date", async () => {
+    const { stored, calls, inner } = fakeStore();
+    stored.set("v", { ...view("v"), event_count: 3 });
+    const cache = new ProfileCache(10, 1);
+    const store = new CachedFeatureStore(inner, cache);
+    const first = await store.load("v");
+    stored.set("v", { ...view("v"), event_count: 4, last_seen: 9 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const changed = await store.load("v");
+    expect(changed).not.toBe(first);
+    expect(changed!.event_count).toBe(4);
+    stored.delete("v");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await store.load("v")).toBeNull();
+    expect(calls).toEqual({ reads: 1, revalidations: 2 });
+    expect(cache.revalidated).toBe(0);
+  });
+
+  it("keeps a write this isolate made while it asked, and does not cache again a profile erased meanwhile", async () => {
+    const { stored, inner, onRevalidate } = fakeStore();
+    stored.set("v", { ...view("v"), event_count: 3 });
+    const cache = new ProfileCache(10, 1);
+    const store = new CachedFeatureStore(inner, cache);
+    const first = await store.load("v");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The store answers "unchanged" for the copy, but a write from this isolate lands before the answer does.
+    let newer: ProfileView | null = null;
+    onRevalidate(() => {
+      cache.set("v", (newer = { ...first!, event_count: 99 }), Date.now());
+    });
+    expect(await store.load("v")).toBe(newer);
+    expect(cache.held("v")).toBe(newer);
+    // Erased while the revalidation was in flight: this request is answered, the cache keeps nothing.
+    for (const [name, current] of [["unchanged", stored.get("v")!], ["changed", { ...view("v"), event_count: 100, last_seen: 5 }]] as const) {
+      cache.set("v", structuredClone(stored.get("v")!), 0);
+      stored.set("v", current);
+      onRevalidate(() => cache.delete("v"));
+      expect((await store.load("v"))?.event_count, name).toBe(current.event_count);
+      expect(cache.held("v"), name).toBeUndefined();
+    }
+  });
+
+  it("reads a store without revalidation in full", async () => {
+    const { stored, calls, inner } = fakeStore();
+    const { revalidate: _none, ...plain } = inner;
+    stored.set("v", view("v"));
+    const store = new CachedFeatureStore(plain, new ProfileCache(10, 1));
+    const first = await store.load("v");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await store.load("v")).not.toBe(first);
+    expect(calls).toEqual({ reads: 2, revalidations: 0 });
   });
 });

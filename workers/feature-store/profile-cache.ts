@@ -1,10 +1,12 @@
 // A short-lived, bounded isolate cache in front of the feature store. A page view ranks several surfaces
 // (hero, carousel, guides) within milliseconds; they share one store read. Writes from this isolate
 // (events, erasure) update the cache, so a visitor always sees their own latest events here; other
-// isolates see them within the TTL.
+// isolates see them within the TTL. An expired profile is not read again in full: the store is asked whether it
+// changed (revalidate), and an unchanged one is kept, so the isolate does not parse a copy of every active
+// visitor's profile each TTL, nor recompute what ranking derived from it (memoized per profile object).
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import type { IncomingEvent, ProfileView } from "../../shared/profile/profile";
+import { profileVersion, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
 
 interface Entry {
   profile: ProfileView | null;
@@ -15,6 +17,8 @@ export class ProfileCache {
   private readonly entries = new Map<string, Entry>();
   hits = 0;
   misses = 0;
+  /** Expired profiles the store confirmed unchanged (kept, not read again). */
+  revalidated = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -30,6 +34,11 @@ export class ProfileCache {
     }
     this.hits++;
     return entry.profile;
+  }
+
+  /** The entry's profile whether or not it has expired (undefined: none held), without counting. */
+  held(anonId: string): ProfileView | null | undefined {
+    return this.entries.get(anonId)?.profile;
   }
 
   set(anonId: string, profile: ProfileView | null, now: number): void {
@@ -67,8 +76,23 @@ export class CachedFeatureStore implements FeatureStore {
     return this.cache.get(anonId, Date.now());
   }
 
-  /** A read from the store behind the cache (after `peek` missed), remembered for the next requests. */
+  /**
+   * A read from the store behind the cache (after `peek` missed), remembered for the next requests. A profile
+   * the cache still holds (expired) is revalidated rather than read in full, where the store can.
+   */
   async load(anonId: string): Promise<ProfileView | null> {
+    const held = this.cache.held(anonId);
+    if (held && this.inner.revalidate) {
+      const answer = await this.inner.revalidate(anonId, profileVersion(held));
+      const profile = answer === "unchanged" ? held : answer;
+      if (answer === "unchanged") this.cache.revalidated++;
+      // The entry changed while we asked: a write from this isolate replaced it (the newer profile stays), or
+      // an erasure removed it (this request is answered, nothing is cached again).
+      const current = this.cache.held(anonId);
+      if (current !== held) return current === undefined ? profile : current;
+      this.cache.set(anonId, profile, Date.now());
+      return profile;
+    }
     const profile = await this.inner.getProfile(anonId);
     this.cache.set(anonId, profile, Date.now());
     return profile;

@@ -122,6 +122,37 @@ describe("a second's worth of decisions", () => {
     expect(await counts("exp_big_cap")).toEqual({ "seg_a/a": { pulls: 1500, successes: 0 } });
   });
 
+  it("lets the isolate's other work run while it validates and prepares a large batch", async () => {
+    await createExperiment("exp_big_turns");
+    const logged = Array.from({ length: 1500 }, () => decision("exp_big_turns", "a"));
+    const messages: DecisionsMessage[] = Array.from({ length: 15 }, (_, k) => ({ kind: "decisions", decisions: logged.slice(k * 100, k * 100 + 100) }));
+    // Stands for requests waiting on the isolate: a timer that runs whenever the event loop gets a turn.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const spy = countingD1(null, "before");
+    let turnsAtFirstWrite: number | null = null;
+    const watched = new Proxy(spy.db, {
+      get(target, prop, receiver) {
+        if (prop === "batch") turnsAtFirstWrite ??= turns;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    try {
+      expect(await deliverTo(watched, messages)).toEqual({ retried: false });
+    } finally {
+      ticking = false;
+    }
+    // 1,500 entries validated and 1,500 rows built, 250 per turn: the loop got at least a dozen turns before the
+    // first write (none when the consumer ran it all in one go).
+    expect(turnsAtFirstWrite).toBeGreaterThanOrEqual(12);
+    expect(await counts("exp_big_turns")).toEqual({ "seg_a/a": { pulls: 1500, successes: 0 } });
+  });
+
   for (const [failAt, when] of [[2, "before"], [4, "after"]] as const) {
     it(`logs 250 decisions in short transactions, and counts every pull once when write ${failAt} fails ${when} it`, async () => {
       const id = `exp_big_${failAt}_${when}`;
