@@ -178,8 +178,7 @@ export class ResilientFeatureStore implements FeatureStore {
 
   /** The inner store's revalidation, or a full read where it has none: a read either way, with the read budget. */
   revalidate(anonId: string, version: string): Promise<ProfileView | null | "unchanged"> {
-    const inner = this.inner;
-    return this.breaker.run(() => (inner.revalidate ? inner.revalidate(anonId, version) : inner.getProfile(anonId)), this.timeouts.readMs);
+    return this.breaker.run(() => (this.inner.revalidate ? this.inner.revalidate(anonId, version) : this.inner.getProfile(anonId)), this.timeouts.readMs);
   }
 
   applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {

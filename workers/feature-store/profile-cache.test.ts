@@ -88,13 +88,19 @@ describe("CachedFeatureStore revalidation", () => {
     return { stored, calls, inner, onRevalidate: (f: () => void) => (beforeAnswer = f) };
   }
 
-  it("keeps an expired profile the store confirms unchanged: the same object, without a full read", async () => {
-    const { stored, calls, inner } = fakeStore();
-    stored.set("v", { ...view("v"), event_count: 3 });
+  /** A store holding "v" (3 events), a cache with a 1 ms TTL that has read it once, and that copy expired. */
+  async function expiredCopy() {
+    const fake = fakeStore();
+    fake.stored.set("v", { ...view("v"), event_count: 3 });
     const cache = new ProfileCache(10, 1);
-    const store = new CachedFeatureStore(inner, cache);
+    const store = new CachedFeatureStore(fake.inner, cache);
     const first = await store.load("v");
     await new Promise((resolve) => setTimeout(resolve, 5));
+    return { ...fake, cache, store, first };
+  }
+
+  it("keeps an expired profile the store confirms unchanged: the same object, without a full read", async () => {
+    const { calls, cache, store, first } = await expiredCopy();
     expect(store.peek("v")).toBeUndefined();
     const again = await store.load("v");
     expect(again).toBe(first);
@@ -103,13 +109,8 @@ describe("CachedFeatureStore revalidation", () => {
   });
 
   it("takes the store's newer profile, or its erasure, when the copy is out of date", async () => {
-    const { stored, calls, inner } = fakeStore();
-    stored.set("v", { ...view("v"), event_count: 3 });
-    const cache = new ProfileCache(10, 1);
-    const store = new CachedFeatureStore(inner, cache);
-    const first = await store.load("v");
+    const { stored, calls, cache, store, first } = await expiredCopy();
     stored.set("v", { ...view("v"), event_count: 4, last_seen: 9 });
-    await new Promise((resolve) => setTimeout(resolve, 5));
     const changed = await store.load("v");
     expect(changed).not.toBe(first);
     expect(changed!.event_count).toBe(4);
@@ -121,12 +122,7 @@ describe("CachedFeatureStore revalidation", () => {
   });
 
   it("keeps a write this isolate made while it asked, and does not cache again a profile erased meanwhile", async () => {
-    const { stored, inner, onRevalidate } = fakeStore();
-    stored.set("v", { ...view("v"), event_count: 3 });
-    const cache = new ProfileCache(10, 1);
-    const store = new CachedFeatureStore(inner, cache);
-    const first = await store.load("v");
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const { stored, onRevalidate, cache, store, first } = await expiredCopy();
     // The store answers "unchanged" for the copy, but a write from this isolate lands before the answer does.
     let newer: ProfileView | null = null;
     onRevalidate(() => {

@@ -89,14 +89,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   // batches are sent back on their own, so the rest of their batch is processed once.
   const feedbackMsgs: { msg: Message<unknown>; body: FeedbackMessage; deferrals: number | null }[] = [];
   let sinceTurn = 0;
-  const pace = async (entries: number) => {
-    sinceTurn += entries;
-    if (sinceTurn < ENTRIES_PER_TURN) return;
+  const pace = async () => {
+    if (++sinceTurn < ENTRIES_PER_TURN) return;
     sinceTurn = 0;
     await nextTurn();
   };
   for (const msg of batch.messages) {
-    await pace(1);
+    await pace();
     const parsed = QueueMessage.safeParse(msg.body);
     if (!parsed.success) {
       reject(zodReason(parsed.error), msg.body);
@@ -106,7 +105,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       settled.push(msg);
     } else if (parsed.data.kind === "decisions") {
       for (const entry of parsed.data.decisions) {
-        await pace(1);
+        await pace();
         const d = DecisionMessage.safeParse(entry);
         if (d.success) logged.push(d.data);
         else reject(zodReason(d.error), entry);
@@ -116,7 +115,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       feedbackMsgs.push({ msg, body: parsed.data, deferrals: null });
     } else if (parsed.data.kind === "feedback_batch") {
       for (const entry of parsed.data.feedback) {
-        await pace(1);
+        await pace();
         const f = FeedbackMessage.safeParse(entry);
         if (f.success) feedbackMsgs.push({ msg, body: f.data, deferrals: parsed.data.deferrals });
         else reject(zodReason(f.error), entry);
@@ -141,7 +140,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   const pulls: (LedgerEntry | null)[] = [];
   const ledger: LedgerEntry[] = [];
   for (const d of logged) {
-    await pace(1);
+    await pace();
     decisionRows.push({
       requestId: d.request_id,
       visitorHash: d.anon_id ? await visitorHash(env.VISITOR_ID_SALT, d.anon_id) : "none",
