@@ -3,31 +3,12 @@
 // already shows what a week of traffic would have taught: shoppers from an email link respond to urgency,
 // newcomers from social ads to a beginner's welcome. Visitors with no channel are left untaught (a flat prior),
 // which is where the bandit can be watched learning from your own clicks. Usage: tsx scripts/warm-demo.ts [base]
+import { HERO_EXPERIMENT, SNAPSHOT_ROUND, TRUTH, VISITORS_PER_CHANNEL, visitorStream } from "./warm-demo-plan";
+
 const base = process.argv[2] ?? "http://127.0.0.1:8787";
 const adminKey = process.env.ADMIN_API_KEY ?? /^ADMIN_API_KEY\s*=\s*"?([^"\n]*)"?/m.exec((await import("node:fs")).readFileSync(".dev.vars", "utf8"))?.[1];
 if (!adminKey) throw new Error("ADMIN_API_KEY missing (environment or .dev.vars)");
 const admin = { authorization: `Bearer ${adminKey}`, "content-type": "application/json" };
-
-export const HERO_EXPERIMENT = {
-  id: "hero_creative",
-  surface_id: "homepage.hero",
-  allocation: "bandit",
-  metric: "click",
-  segmented: true,
-  segment_by: "persona",
-  variants: [
-    { id: "inspiration", weight: 1 / 3, payload: { style: "inspiration", headline: "Make something beautiful this weekend", sub: "Hand-picked tools for your next project.", cta: "Explore the collection" } },
-    { id: "urgency", weight: 1 / 3, payload: { style: "urgency", headline: "Ends tonight: 30% off every preset pack", sub: "The weekend sale closes at midnight.", cta: "Shop the sale" } },
-    { id: "beginner", weight: 1 / 3, payload: { style: "beginner", headline: "New to creative editing? Start here", sub: "Starter bundles and free guides, picked for beginners.", cta: "Start creating" } },
-  ],
-};
-
-/** Click-through rates by entry channel and hero variant: what the simulated visitors do. */
-const TRUTH: Record<string, { utm: { source: string; medium: string }; device: string; ctr: Record<string, number> }> = {
-  email: { utm: { source: "newsletter", medium: "email" }, device: "desktop", ctr: { urgency: 0.3, inspiration: 0.08, beginner: 0.03 } },
-  social: { utm: { source: "instagram", medium: "social" }, device: "mobile", ctr: { beginner: 0.3, inspiration: 0.08, urgency: 0.05 } },
-};
-const VISITORS_PER_CHANNEL = 250;
 
 async function api(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${base}${path}`, init);
@@ -45,14 +26,7 @@ const taught = (posteriors.segments ?? []).reduce((s, seg) => s + seg.arms.reduc
 if (taught >= VISITORS_PER_CHANNEL) {
   console.log(`hero_creative already learned from ${taught} visits; not warming again`);
 } else {
-  // A seeded stream of visitors (mulberry32), so every fresh install learns the same thing.
-  let state = 20_261_121;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = visitorStream();
   let clicks = 0;
   // The Worker re-reads posteriors every BANDIT_SNAPSHOT_TTL_SECONDS; the warm-up asks for a fresh read after
   // each round (re-affirming "running" does that), so later rounds are served from what earlier ones taught,
@@ -62,11 +36,12 @@ if (taught >= VISITORS_PER_CHANNEL) {
     await api(`/v1/experiments/${HERO_EXPERIMENT.id}`, { method: "PATCH", headers: admin, body: JSON.stringify({ status: "running" }) });
   };
   for (let i = 0; i < VISITORS_PER_CHANNEL; i++) {
-    if (i > 0 && i % 50 === 0) await refresh();
+    if (i > 0 && i % SNAPSHOT_ROUND === 0) await refresh();
     await Promise.all(
       Object.entries(TRUTH).map(async ([channel, t]) => {
         const anon = `anon_warm_${channel}_${i}`;
         const res = await api("/v1/rank", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ surface_id: "homepage.hero", user_ctx: { anon_id: anon, consent: ["analytics", "personalization"], device: t.device, utm: t.utm, page_type: "index" } }) });
+        if (!res.ok) throw new Error(`ranking a warm-up visitor: ${res.status} ${await res.text()}`);
         const body = (await res.json()) as { request_id: string; items: { content_id: string }[]; experiment: { variant: string } | null };
         const item = body.items[0]?.content_id;
         if (!body.experiment || !item) return;
