@@ -60,6 +60,8 @@ describe("the learning loop", () => {
   it("learns the best creative per segment from clicks at known rates, counting duplicated feedback once", { timeout: 240_000 }, async () => {
     const u = seededUniform(2026);
     const sentClicks = new Set<string>();
+    // What each decision served and with what probability, as the answers said: the report is checked against it.
+    const servedArms: { requestId: string; arm: string; propensity: number }[] = [];
     let decisionsMade = 0;
     const started = Date.now();
     for (let phase = 0; phase < 10; phase++) {
@@ -75,6 +77,7 @@ describe("the learning loop", () => {
           expect(r.experiment!.id).toBe(EXPERIMENT);
           expect(r.items[0]!.propensity).toBeGreaterThan(0);
           expect(r.items[0]!.propensity).toBeLessThanOrEqual(1);
+          servedArms.push({ requestId: r.request_id, arm: r.experiment!.variant, propensity: r.items[0]!.propensity });
           if (u.next() < RATES[device]![r.experiment!.variant]!) {
             // Every click is reported twice, as a flaky SDK would.
             const first = await sendFeedback(r.request_id, r.items[0]!.content_id);
@@ -124,13 +127,22 @@ describe("the learning loop", () => {
     expect(report.srm).toBeNull();
     expect(report.notes.join(" ")).toContain("inverse-propensity");
     expect(report.ipw.reduce((s, a) => s + a.decisions, 0)).toBe(decisionsMade);
-    // The bandit's randomness makes each run different: the estimate must sit within 4 standard errors of the
-    // truth. (The weighting itself is checked against the row-level estimator in shared/experiments/report.test.ts.)
+    // Exactly what the answers imply: (1/N)·Σ 1[arm served]·clicked/propensity over every decision, so each logged
+    // propensity reached the report with its decision and its click.
+    for (const arm of ["control", "bold", "minimal"]) {
+      const a = report.ipw.find((x) => x.arm === arm)!;
+      const expected = servedArms.reduce((s, d) => s + (d.arm === arm && sentClicks.has(d.requestId) ? 1 / d.propensity : 0), 0) / servedArms.length;
+      expect(a.value, JSON.stringify(a)).toBeCloseTo(expected, 3);
+    }
+    // And near the truth. Only roughly here: the bandit's draws are not seeded, and an arm Thompson has ruled out
+    // on one device is served there a handful of times at the 0.5% floor, so that device's share of its value
+    // (at most 0.5 × 0.04 = 0.02) is usually missing or doubled, which the standard error cannot see. The
+    // estimator's unbiasedness is checked on seeded simulations in shared/experiments/report.test.ts.
     for (const [arm, truth] of [["bold", 0.17], ["minimal", 0.17]] as const) {
       const a = report.ipw.find((x) => x.arm === arm)!;
       const se = (a.ci[1] - a.ci[0]) / (2 * 1.959964);
       expect(se, JSON.stringify(a)).toBeGreaterThan(0);
-      expect(Math.abs(a.value - truth), JSON.stringify(a)).toBeLessThan(4 * se);
+      expect(Math.abs(a.value - truth), JSON.stringify(a)).toBeLessThan(4 * se + 0.02);
     }
   });
 

@@ -229,7 +229,7 @@ describe("the hot path", () => {
         },
       });
     // Background refreshes (every 30 s in production) are allowed; per-request storage calls are not.
-    const quiet = { ...env, SNAPSHOT_TTL_SECONDS: "3600", BANDIT_SNAPSHOT_TTL_SECONDS: "3600" };
+    const quiet = { ...env, SNAPSHOT_TTL_SECONDS: "3600", BANDIT_SNAPSHOT_TTL_SECONDS: "3600", OPT_OUT_REFRESH_SECONDS: "3600" };
     const watched = { ...quiet, DB: counting(env.DB, "d1"), BANDIT_SHARDS: counting(env.BANDIT_SHARDS, "bandit") };
     const req = () =>
       new Request("http://aura.test/v1/rank", {
