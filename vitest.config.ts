@@ -25,6 +25,12 @@ export default defineConfig(async () => {
                   VISITOR_ID_SALT: "test-salt",
                   // Learning tests run thousands of decisions in seconds: posteriors refresh every second here.
                   BANDIT_SNAPSHOT_TTL_SECONDS: "1",
+                  // The deployed budgets (a 25 ms profile read, 50 ms to prepare a page's decisions) are for
+                  // production; a busy 2-core CI runner can stall that long inside one request, which turned a
+                  // correct answer into "unavailable" or an unpersonalized page now and then. Tests of the
+                  // deadlines themselves set them explicitly.
+                  FEATURE_STORE_TIMEOUT_MS: "2000",
+                  PAGE_DECISION_BUDGET_MS: "5000",
                 },
               },
             }),

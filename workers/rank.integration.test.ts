@@ -274,7 +274,8 @@ describe("the hot path", () => {
           // An id this isolate has never cached, so the (broken) store is really asked.
           body: JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: `anon_store_down_${crypto.randomUUID()}`, utm: { medium: "email" }, consent: consentAll } }),
         }),
-        { ...env, VISITOR_PROFILES: store },
+        // The deployed read budget: the slow store's 500 ms must run past it.
+        { ...env, VISITOR_PROFILES: store, FEATURE_STORE_TIMEOUT_MS: "25" },
         ctx,
       );
       await waitOnExecutionContext(ctx);

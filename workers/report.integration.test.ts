@@ -147,7 +147,7 @@ describe("fixed-allocation experiments and their report", () => {
     expect(r.ipw).toBeNull();
   });
 
-  it("keeps assignment sticky when the weights change: only the buckets that move switch variant", { timeout: 60_000 }, async () => {
+  it("keeps assignment sticky when the weights change: only the buckets that move switch variant", { timeout: 120_000 }, async () => {
     const res = await call(`/v1/experiments/${EXPERIMENT}`, { method: "PATCH", admin: true, body: { weights: { control: 0.2, bold: 0.8 } } });
     expect(res.status, await res.clone().text()).toBe(200);
     let stayed = 0;

@@ -63,7 +63,9 @@ describe.skipIf(target === null)("Upstash Redis feature store", () => {
 
     it("ranks trending items by views, cart adds and purchases, decayed by the hour, each event counted once", async () => {
       const prefix = `${run}trending:`;
-      const now = Date.now();
+      // Half an hour into the last clock hour: events are bucketed by their hour, and a test started in the
+      // first seconds of an hour would put the ones a few seconds older into the previous bucket.
+      const now = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 1_800_000;
       const s = store(prefix, { now: () => now });
       const visitor = () => `anon_up_${crypto.randomUUID()}`;
       const views = [0, 1, 2].map((i) => event({ type: "page_view", ts: now - i * 1000, product_id: "p_a" }));

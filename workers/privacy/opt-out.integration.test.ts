@@ -168,8 +168,10 @@ describe("opt-outs recorded by another isolate", () => {
     // As if another isolate had recorded it: only D1 knows.
     await env.DB.prepare("INSERT INTO opt_outs (visitor_hash, opted_out_at) VALUES (?, ?)").bind(await hashOf(userId), new Date().toISOString()).run();
     const fresh = { OPT_OUT_REFRESH_SECONDS: "0" };
-    // Any request past the refresh interval reads what is new in the background (the helper waits for it)...
+    // Any request past the refresh interval reads what is new in the background, after its answer: the
+    // visitor's own ranks turn unpersonalized once that read lands (asked again until then, without writing)...
     expect((await call("/v1/rank", { body: rankBody("anon_optout_someone_else"), env: fresh })).status).toBe(200);
+    await waitFor(async () => (await json<{ personalized: boolean }>(await call("/v1/rank", { body: rankBody(userId), env: fresh }))).personalized === false);
     // ...and from then on the visitor is refused and served without personalization.
     await expectError(await call("/v1/events", { body: eventsBody(userId), env: fresh }), 403, "consent_required");
     expect(await json(await call("/v1/rank", { body: rankBody(userId), env: fresh }))).toMatchObject({ personalized: false, segment: null });
