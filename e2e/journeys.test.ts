@@ -42,18 +42,17 @@ async function admin<T>(path: string): Promise<T> {
 }
 
 interface Posteriors {
-  segments: { segment: string; arms: { arm: string; pulls: number; rewards: number; alpha: number; beta: number }[] }[];
+  segments: { segment: string; arms: { arm: string; pulls: number; rewards: number; alpha: number; beta: number; win_probability: number }[] }[];
+}
+
+/** The hero bandit's arms for a segment: pulls, rewards, and the probability of serving each (its Thompson win probability). */
+async function heroArms(segment: string): Promise<Posteriors["segments"][number]["arms"]> {
+  const p = await admin<Posteriors>("/v1/experiments/hero_creative/posteriors");
+  return p.segments.find((s) => s.segment === segment)?.arms ?? [];
 }
 
 async function heroRewards(segment: string): Promise<number> {
-  const p = await admin<Posteriors>("/v1/experiments/hero_creative/posteriors");
-  return p.segments.find((s) => s.segment === segment)?.arms.reduce((s, a) => s + a.rewards, 0) ?? 0;
-}
-
-/** The hero bandit's arms for a segment: pulls, and the probability of serving each (its Thompson win probability). */
-async function heroArms(segment: string): Promise<{ arm: string; pulls: number; win_probability: number }[]> {
-  const p = await admin<{ segments: { segment: string; arms: { arm: string; pulls: number; win_probability: number }[] }[] }>("/v1/experiments/hero_creative/posteriors");
-  return p.segments.find((s) => s.segment === segment)?.arms ?? [];
+  return (await heroArms(segment)).reduce((s, a) => s + a.rewards, 0);
 }
 
 async function heroWinProbabilities(segment: string): Promise<Record<string, number>> {

@@ -4,6 +4,7 @@
 // Usage: npx tsx scripts/simulate-warm-demo.ts [warm-ups per channel, default 2000] [seed]
 import { choiceProbabilities, chooseArm, defaultThompsonPolicy, thompsonWinProbabilities, type ArmPosterior } from "../shared/bandit/thompson";
 import { seededUniform } from "../shared/bandit/random";
+import { percentileSorted } from "../bench/stats";
 import { HERO_EXPERIMENT, SNAPSHOT_ROUND, TRUTH, VISITORS_PER_CHANNEL } from "./warm-demo-plan";
 
 const runs = Number(process.argv[2] ?? 2000);
@@ -27,7 +28,6 @@ function warmUp(ctr: Record<string, number>): ArmPosterior[] {
   return arms;
 }
 
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 for (const [channel, truth] of Object.entries(TRUTH)) {
   const best = armIds.indexOf(Object.entries(truth.ctr).sort((a, b) => b[1] - a[1])[0]![0]);
   const served: number[] = [];
@@ -38,8 +38,8 @@ for (const [channel, truth] of Object.entries(TRUTH)) {
   served.sort((a, b) => a - b);
   const mean = served.reduce((s, p) => s + p, 0) / runs;
   console.log(
-    `${channel}: best creative ${armIds[best]}, served with probability mean ${mean.toFixed(4)}, median ${quantile(served, 0.5).toFixed(4)}, ` +
-      `p1 ${quantile(served, 0.01).toFixed(4)}, p0.1 ${quantile(served, 0.001).toFixed(4)}, min ${served[0]!.toFixed(4)}; ` +
+    `${channel}: best creative ${armIds[best]}, served with probability mean ${mean.toFixed(4)}, median ${percentileSorted(served, 50).toFixed(4)}, ` +
+      `p1 ${percentileSorted(served, 1).toFixed(4)}, p0.1 ${percentileSorted(served, 0.1).toFixed(4)}, min ${served[0]!.toFixed(4)}; ` +
       `below 0.6 in ${served.filter((p) => p < 0.6).length} of ${runs} warm-ups`,
   );
 }
