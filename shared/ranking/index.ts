@@ -67,6 +67,13 @@ export interface SurfacePlan {
   fixedScore: Float64Array;
   /** Some item of the plan is limited to some countries: only then does the loop check jurisdictions. */
   limited: boolean;
+  /**
+   * Postings, CSR by feature id: the plan positions whose item has feature f are
+   * postList[postStart[f] .. postStart[f+1]). A visitor's interest match then walks only the postings of the
+   * features they have (null for a per-request plan of explicit candidates: those are scored item by item).
+   */
+  postStart: Int32Array | null;
+  postList: Int32Array | null;
 }
 
 export function priceBandOf(price: number, cfg: RankingConfig["price_bands"]): string {

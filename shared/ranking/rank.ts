@@ -73,11 +73,14 @@ let interestVec = new Float32Array(256);
 let anchorMark = new Uint8Array(256);
 /** The best `depth` eligible slots so far, best first (see keepBest). */
 let bestSlots = new Int32Array(64);
+/** Per plan position, the product of (1 - FEATURE_MATCH × interest) over the visitor's features; 1 at rest. */
+let missBuf = new Float64Array(1024).fill(1);
 
 function ensureCapacity(n: number, features: number, depth: number) {
   if (scoreBuf.length < n) {
     scoreBuf = new Float64Array(n * 2);
     candBuf = new Int32Array(n * 2);
+    missBuf = new Float64Array(n * 2).fill(1);
   }
   if (interestVec.length < features) {
     interestVec = new Float32Array(features * 2);
@@ -101,8 +104,8 @@ function allowedPolicyBits(index: RankIndex, devBit: number, consent: ReadonlySe
  * their visitor-independent components. Building it walks the pool once; the surface's own pool is cached on
  * the index, so a request only scores what is eligible and adds the visitor's part.
  */
-function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit: number, deniedPolicy: number): SurfacePlan {
-  const { inStock, deviceMask, policyMask, jurisdictions, trend, inventory, margin, freshness, seasonal } = index;
+function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit: number, deniedPolicy: number, withPostings: boolean): SurfacePlan {
+  const { inStock, deviceMask, policyMask, jurisdictions, trend, inventory, margin, freshness, seasonal, featStart, featList } = index;
   const kept = new Int32Array(pool.length);
   let n = 0;
   let limited = false;
@@ -118,7 +121,21 @@ function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit
     const i = items[c]!;
     fixedScore[c] = w.trendiness * trend[i]! + w.inventory * inventory[i]! + w.margin * margin[i]! + w.freshness * freshness[i]! + w.seasonal * seasonal[i]!;
   }
-  return { weights: w, pool, items, fixedScore, limited };
+  if (!withPostings) return { weights: w, pool, items, fixedScore, limited, postStart: null, postList: null };
+  // Counting sort of (feature, position) pairs: positions come out ascending within each feature's list.
+  const postStart = new Int32Array(index.featureNames.length + 1);
+  for (let c = 0; c < n; c++) {
+    const i = items[c]!;
+    for (let k = featStart[i]!; k < featStart[i + 1]!; k++) postStart[featList[k]! + 1]!++;
+  }
+  for (let f = 0; f < index.featureNames.length; f++) postStart[f + 1]! += postStart[f]!;
+  const postList = new Int32Array(postStart[index.featureNames.length]!);
+  const fill = postStart.slice(0, index.featureNames.length);
+  for (let c = 0; c < n; c++) {
+    const i = items[c]!;
+    for (let k = featStart[i]!; k < featStart[i + 1]!; k++) postList[fill[featList[k]!]!++] = c;
+  }
+  return { weights: w, pool, items, fixedScore, limited, postStart, postList };
 }
 
 /** Plans are few (surfaces × devices × consent combinations); this only guards against a pathological config. */
@@ -129,7 +146,7 @@ function surfacePlan(index: RankIndex, surface: SurfaceDefinition, w: RankingWei
   const key = `${surface.id}|${devBit}|${deniedPolicy}`;
   const cached = index.plans.get(key);
   if (cached && cached.weights === w && cached.pool === pool) return cached;
-  const plan = buildPlan(index, pool, w, devBit, deniedPolicy);
+  const plan = buildPlan(index, pool, w, devBit, deniedPolicy, true);
   if (index.plans.size >= PLAN_LIMIT) index.plans.clear();
   index.plans.set(key, plan);
   return plan;
@@ -162,7 +179,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
         list.push(i);
       }
     }
-    plan = buildPlan(index, Int32Array.from(list), w, devBit, deniedPolicy);
+    plan = buildPlan(index, Int32Array.from(list), w, devBit, deniedPolicy, false);
   } else {
     plan = surfacePlan(index, surface, w, devBit, deniedPolicy);
   }
@@ -180,6 +197,20 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   }
   const beta = touched.length > 0 ? visitor.evidence / (visitor.evidence + index.config.ranking.evidence_half_point) : 0;
   const prior = visitor.personalized && visitor.persona ? index.personaAffinity.get(visitor.persona) : undefined;
+
+  // Interest match from the postings of the visitor's features: a visitor has a few dozen of them, so this walks
+  // about half the (item, feature) pairs the item-by-item product would, and skips the features they lack. The
+  // hot loop reads each position's product and puts the 1 back.
+  const { postStart, postList } = plan;
+  const sparse = beta > 0 && postStart !== null && postList !== null;
+  if (sparse) {
+    const miss = missBuf;
+    for (const f of touched) {
+      const factor = 1 - FEATURE_MATCH * interestVec[f]!;
+      const end = postStart[f + 1]!;
+      for (let k = postStart[f]!; k < end; k++) miss[postList[k]!]! *= factor;
+    }
+  }
 
   // Anchor (related product or cart) as a marked feature set for Jaccard similarity.
   const anchorIdx: number[] = [];
@@ -235,8 +266,15 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   let kept = 0;
   let floorScore = -Infinity;
   let floorItem = -1;
+  const missed = missBuf;
   for (let c = 0; c < cand.length; c++) {
     const i = cand[c]!;
+    // Read before any `continue`: every position's product goes back to 1.
+    let miss = 1;
+    if (sparse) {
+      miss = missed[c]!;
+      missed[c] = 1;
+    }
     if (limited) {
       if (jurMask !== null) {
         const m = jurMask[i]!;
@@ -250,9 +288,10 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
 
     let um = base[i]!;
     if (beta > 0) {
-      let miss = 1;
-      const end = featStart[i + 1]!;
-      for (let k = featStart[i]!; k < end; k++) miss *= 1 - FEATURE_MATCH * interests[featList[k]!]!;
+      if (!sparse) {
+        const end = featStart[i + 1]!;
+        for (let k = featStart[i]!; k < end; k++) miss *= 1 - FEATURE_MATCH * interests[featList[k]!]!;
+      }
       um = (1 - beta) * um + beta * (1 - miss);
     }
     if (anchorWeight > 0) um = (1 - anchorWeight) * um + anchorWeight * jaccard(featStart, featList, marks, i, anchorSize);

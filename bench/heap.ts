@@ -1,0 +1,127 @@
+// Where the isolate's old generation fills from, under fixed-rate /v1/rank load against the bundle in workerd.
+// Major GCs are what the rank p99 at 1,000/s is made of (bench/stalls.ts --perf puts 50 % of the 130-260 ms
+// stalls in mark and sweep), and a major GC comes when enough promoted garbage has piled up: objects that
+// outlived two scavenges and died after. This prints the heap's use second by second, how often the young
+// generation is collected and how much each collection frees (from Runtime.getHeapUsage polled back to back),
+// and, through V8's sampling heap profiler with objects that die young left out, the allocation sites of what
+// reached the old generation.
+//
+//   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15]
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { numberOption } from "./cli";
+import { connectAuraInspector, groupOf, moduleMarkers, moduleOf, type Cdp } from "./inspector";
+import { fixedRate } from "./loadgen";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed } from "./server";
+import { percentileSorted, round } from "./stats";
+import { prepareRankRun } from "./workload";
+
+const items = numberOption("items", 1000);
+const rate = numberOption("rate", 1000);
+const seconds = numberOption("seconds", 15);
+
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+const mb = (bytes: number) => `${round(bytes / 1e6, 1)} MB`;
+
+/** Young-generation collections seen as drops of the used heap, polling for `ms`. */
+async function scavenges(cdp: Cdp, ms: number): Promise<{ polls: number; drops: number[] }> {
+  const drops: number[] = [];
+  let polls = 0;
+  let previous = 0;
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    const { usedSize } = await cdp.send<HeapUsage>("Runtime.getHeapUsage");
+    polls++;
+    // A drop smaller than this is noise between two polls of an otherwise growing heap.
+    if (usedSize < previous - 100_000) drops.push(previous - usedSize);
+    previous = usedSize;
+  }
+  return { polls, drops };
+}
+
+/** Sampled bytes per allocating function (module-qualified) and its caller. */
+function allocationSites(head: SamplingNode, markers: ReturnType<typeof moduleMarkers>): Map<string, number> {
+  const sites = new Map<string, number>();
+  const label = (n: SamplingNode) => {
+    const f = n.callFrame;
+    const where = f.url ? groupOf(moduleOf(markers, f.lineNumber)) : "runtime";
+    return `${f.functionName || "(anonymous)"} [${where}]`;
+  };
+  const walk = (n: SamplingNode, caller: string) => {
+    const name = label(n);
+    if (n.selfSize > 0) {
+      const key = `${name} <- ${caller}`;
+      sites.set(key, (sites.get(key) ?? 0) + n.selfSize);
+    }
+    for (const child of n.children) walk(child, name);
+  };
+  walk(head, "(root)");
+  return sites;
+}
+
+async function main(): Promise<void> {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const bundle = bundleWorker();
+  const markers = moduleMarkers(readFileSync(bundle.path, "utf8"));
+  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, "heap")), [], undefined, (o) => ({ ...o, inspectorPort: 0 }));
+  try {
+    if (pinning.enabled) pinServed(served, pinning.serverCore!);
+    const { target } = await prepareRankRun(served, items, rate);
+    const cdp = await connectAuraInspector(served);
+    const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
+    await cdp.send("HeapProfiler.enable");
+    await cdp.send("HeapProfiler.collectGarbage");
+    const live = await usage();
+    console.log(`live heap after warm-up and a full GC: ${mb(live.usedSize)}`);
+    // Objects collected by a minor GC are left out: what remains was promoted (or is still live).
+    await cdp.send("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+    const t0 = Date.now();
+    const timeline: string[] = [];
+    const ticker = setInterval(() => {
+      void usage().then((u) => timeline.push(`${round((Date.now() - t0) / 1000, 1)} s ${mb(u.usedSize)} of ${mb(u.totalSize)}`));
+    }, 1000);
+    const run = fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
+    // Scavenges are counted over 3 s in the middle of the run (the polling itself costs the isolate a little).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (seconds / 2 - 1.5) * 1000)));
+    const young = await scavenges(cdp, 3000);
+    const result = await run;
+    clearInterval(ticker);
+    const { profile } = await cdp.send<{ profile: { head: SamplingNode } }>("HeapProfiler.stopSampling");
+    await cdp.send("HeapProfiler.collectGarbage");
+    const after = await usage();
+    cdp.close();
+
+    console.log(`/v1/rank, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
+    console.log(`heap used, second by second (a fall of tens of MB is a major GC):\n  ${timeline.join("\n  ")}`);
+    console.log(`live heap after the run and a full GC: ${mb(after.usedSize)} (before: ${mb(live.usedSize)})`);
+    const drops = [...young.drops].sort((a, b) => a - b);
+    const freed = drops.reduce((a, b) => a + b, 0);
+    console.log(
+      `young generation, 3 s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(3000 / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
+        ` ≈ ${round(freed / 3 / rate / 1000, 1)} KB allocated per request`,
+    );
+    const sites = allocationSites(profile.head, markers);
+    const total = [...sites.values()].reduce((a, b) => a + b, 0);
+    console.log(`\nreached the old generation during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
+    for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);
+  } finally {
+    await stopServed(served);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

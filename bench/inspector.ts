@@ -1,0 +1,80 @@
+// The V8 inspector (Chrome DevTools protocol) of the aura isolate inside workerd, for the profiling tools
+// (profile-worker.ts: CPU; heap.ts: the heap and what reaches its old generation).
+import { WebSocket } from "undici";
+import type { ServedWorker } from "./server";
+
+export class Cdp {
+  private nextId = 1;
+  private pending = new Map<number, (v: unknown) => void>();
+  private listeners: ((method: string, params: unknown) => void)[] = [];
+  constructor(private readonly ws: WebSocket) {
+    ws.addEventListener("message", (ev) => {
+      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; error?: unknown; method?: string; params?: unknown };
+      if (msg.id !== undefined) {
+        this.pending.get(msg.id)?.(msg.error ? Promise.reject(new Error(JSON.stringify(msg.error))) : msg.result);
+        this.pending.delete(msg.id);
+      } else if (msg.method !== undefined) {
+        for (const listener of this.listeners) listener(msg.method, msg.params);
+      }
+    });
+  }
+  static async connect(url: string): Promise<Cdp> {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      ws.addEventListener("open", resolve, { once: true });
+      ws.addEventListener("error", reject, { once: true });
+    });
+    return new Cdp(ws);
+  }
+  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise<T>((resolve) => this.pending.set(id, resolve as (v: unknown) => void));
+  }
+  /** Protocol events (messages without an id), e.g. HeapProfiler.addHeapSnapshotChunk. */
+  onEvent(listener: (method: string, params: unknown) => void): void {
+    this.listeners.push(listener);
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+/** The inspector of the aura Worker's isolate (served with `inspectorPort: 0`). */
+export async function connectAuraInspector(served: ServedWorker): Promise<Cdp> {
+  const inspector = await served.mf.getInspectorURL();
+  const list = (await (await fetch(`http://${inspector.host}/json/list`)).json()) as { title?: string; id?: string; webSocketDebuggerUrl?: string }[];
+  const entry = list.find((t) => (t.title ?? t.id ?? "").includes("aura")) ?? list[0];
+  if (!entry?.webSocketDebuggerUrl) throw new Error(`no inspector target: ${JSON.stringify(list)}`);
+  return Cdp.connect(entry.webSocketDebuggerUrl);
+}
+
+/** esbuild leaves a `// path/to/module.ts` comment before each module: line -> module. */
+export function moduleMarkers(bundle: string): { line: number; module: string }[] {
+  const out: { line: number; module: string }[] = [];
+  bundle.split("\n").forEach((l, i) => {
+    const m = /^\/\/ ((?:node_modules|shared|workers|\.\.)\/\S+\.(?:m?js|ts))$/.exec(l);
+    if (m) out.push({ line: i, module: m[1]! });
+  });
+  return out;
+}
+
+export function moduleOf(markers: { line: number; module: string }[], line: number): string {
+  let lo = 0;
+  let hi = markers.length - 1;
+  let found = "(bundle prelude)";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (markers[mid]!.line <= line) {
+      found = markers[mid]!.module;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Groups a module path into a package (node_modules/x) or its source file. */
+export function groupOf(module: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
+  return m ? m[1]! : module;
+}
