@@ -7,15 +7,10 @@
 // reached the old generation.
 //
 //   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15]
-import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
-import { join } from "node:path";
 import { numberOption } from "./cli";
-import { connectAuraInspector, groupOf, moduleMarkers, moduleOf, type Cdp } from "./inspector";
+import { groupOf, moduleOf, withInspectedRankRun, type Cdp, type InspectedRankRun } from "./inspector";
 import { fixedRate } from "./loadgen";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed } from "./server";
 import { percentileSorted, round } from "./stats";
-import { prepareRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
 const rate = numberOption("rate", 1000);
@@ -31,6 +26,9 @@ interface SamplingNode {
   selfSize: number;
   children: SamplingNode[];
 }
+
+/** How long the young generation's collections are counted, in the middle of the run. */
+const SCAVENGE_WINDOW_MS = 3000;
 
 const mb = (bytes: number) => `${round(bytes / 1e6, 1)} MB`;
 
@@ -51,7 +49,7 @@ async function scavenges(cdp: Cdp, ms: number): Promise<{ polls: number; drops: 
 }
 
 /** Sampled bytes per allocating function (module-qualified) and its caller. */
-function allocationSites(head: SamplingNode, markers: ReturnType<typeof moduleMarkers>): Map<string, number> {
+function allocationSites(head: SamplingNode, markers: InspectedRankRun["markers"]): Map<string, number> {
   const sites = new Map<string, number>();
   const label = (n: SamplingNode) => {
     const f = n.callFrame;
@@ -71,15 +69,7 @@ function allocationSites(head: SamplingNode, markers: ReturnType<typeof moduleMa
 }
 
 async function main(): Promise<void> {
-  const pinning = planPinning(false, cpus().length);
-  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
-  const bundle = bundleWorker();
-  const markers = moduleMarkers(readFileSync(bundle.path, "utf8"));
-  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, "heap")), [], undefined, (o) => ({ ...o, inspectorPort: 0 }));
-  try {
-    if (pinning.enabled) pinServed(served, pinning.serverCore!);
-    const { target } = await prepareRankRun(served, items, rate);
-    const cdp = await connectAuraInspector(served);
+  await withInspectedRankRun("heap", items, rate, async ({ served, target, cdp, markers }) => {
     const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
     await cdp.send("HeapProfiler.enable");
     await cdp.send("HeapProfiler.collectGarbage");
@@ -93,15 +83,14 @@ async function main(): Promise<void> {
       void usage().then((u) => timeline.push(`${round((Date.now() - t0) / 1000, 1)} s ${mb(u.usedSize)} of ${mb(u.totalSize)}`));
     }, 1000);
     const run = fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
-    // Scavenges are counted over 3 s in the middle of the run (the polling itself costs the isolate a little).
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (seconds / 2 - 1.5) * 1000)));
-    const young = await scavenges(cdp, 3000);
+    // Counted mid-run only: the polling itself costs the isolate a little.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 500 - SCAVENGE_WINDOW_MS / 2)));
+    const young = await scavenges(cdp, SCAVENGE_WINDOW_MS);
     const result = await run;
     clearInterval(ticker);
     const { profile } = await cdp.send<{ profile: { head: SamplingNode } }>("HeapProfiler.stopSampling");
     await cdp.send("HeapProfiler.collectGarbage");
     const after = await usage();
-    cdp.close();
 
     console.log(`/v1/rank, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
     console.log(`heap used, second by second (a fall of tens of MB is a major GC):\n  ${timeline.join("\n  ")}`);
@@ -109,16 +98,14 @@ async function main(): Promise<void> {
     const drops = [...young.drops].sort((a, b) => a - b);
     const freed = drops.reduce((a, b) => a + b, 0);
     console.log(
-      `young generation, 3 s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(3000 / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
-        ` ≈ ${round(freed / 3 / rate / 1000, 1)} KB allocated per request`,
+      `young generation, ${SCAVENGE_WINDOW_MS / 1000} s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(SCAVENGE_WINDOW_MS / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
+        ` ≈ ${round(freed / (SCAVENGE_WINDOW_MS / 1000) / rate / 1000, 1)} KB allocated per request`,
     );
     const sites = allocationSites(profile.head, markers);
     const total = [...sites.values()].reduce((a, b) => a + b, 0);
     console.log(`\nreached the old generation during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
     for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);
-  } finally {
-    await stopServed(served);
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,12 @@
 // The V8 inspector (Chrome DevTools protocol) of the aura isolate inside workerd, for the profiling tools
 // (profile-worker.ts: CPU; heap.ts: the heap and what reaches its old generation).
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
 import { WebSocket } from "undici";
-import type { ServedWorker } from "./server";
+import type { Target } from "./loadgen";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, type ServedWorker } from "./server";
+import { prepareRankRun } from "./workload";
 
 export class Cdp {
   private nextId = 1;
@@ -77,4 +82,37 @@ export function moduleOf(markers: { line: number; module: string }[], line: numb
 export function groupOf(module: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
   return m ? m[1]! : module;
+}
+
+export interface InspectedRankRun {
+  served: ServedWorker;
+  /** The rank scenario's requests (prepareRankRun: catalog, stored profiles, warm-up done). */
+  target: Target;
+  cdp: Cdp;
+  /** Bundle line -> module, for naming the functions V8 reports (moduleOf). */
+  markers: { line: number; module: string }[];
+}
+
+/**
+ * The rank scenario against the bundle in a pinned workerd with its inspector open: `body` profiles it, then the
+ * inspector is closed and workerd stopped. `stateName` names its state directory.
+ */
+export async function withInspectedRankRun<T>(stateName: string, items: number, rate: number, body: (run: InspectedRankRun) => Promise<T>): Promise<T> {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const bundle = bundleWorker();
+  const markers = moduleMarkers(readFileSync(bundle.path, "utf8"));
+  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, stateName)), [], undefined, (o) => ({ ...o, inspectorPort: 0 }));
+  try {
+    if (pinning.enabled) pinServed(served, pinning.serverCore!);
+    const { target } = await prepareRankRun(served, items, rate);
+    const cdp = await connectAuraInspector(served);
+    try {
+      return await body({ served, target, cdp, markers });
+    } finally {
+      cdp.close();
+    }
+  } finally {
+    await stopServed(served);
+  }
 }
