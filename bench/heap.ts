@@ -8,7 +8,7 @@
 //
 //   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15]
 import { numberOption } from "./cli";
-import { groupOf, moduleOf, withInspectedRankRun, type Cdp, type InspectedRankRun } from "./inspector";
+import { allocationSites, groupOf, moduleOf, withInspectedRankRun, type Cdp, type SamplingNode } from "./inspector";
 import { fixedRate } from "./loadgen";
 import { percentileSorted, round } from "./stats";
 
@@ -19,12 +19,6 @@ const seconds = numberOption("seconds", 15);
 interface HeapUsage {
   usedSize: number;
   totalSize: number;
-}
-
-interface SamplingNode {
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  selfSize: number;
-  children: SamplingNode[];
 }
 
 /** How long the young generation's collections are counted, in the middle of the run. */
@@ -46,26 +40,6 @@ async function scavenges(cdp: Cdp, ms: number): Promise<{ polls: number; drops: 
     previous = usedSize;
   }
   return { polls, drops };
-}
-
-/** Sampled bytes per allocating function (module-qualified) and its caller. */
-function allocationSites(head: SamplingNode, markers: InspectedRankRun["markers"]): Map<string, number> {
-  const sites = new Map<string, number>();
-  const label = (n: SamplingNode) => {
-    const f = n.callFrame;
-    const where = f.url ? groupOf(moduleOf(markers, f.lineNumber)) : "runtime";
-    return `${f.functionName || "(anonymous)"} [${where}]`;
-  };
-  const walk = (n: SamplingNode, caller: string) => {
-    const name = label(n);
-    if (n.selfSize > 0) {
-      const key = `${name} <- ${caller}`;
-      sites.set(key, (sites.get(key) ?? 0) + n.selfSize);
-    }
-    for (const child of n.children) walk(child, name);
-  };
-  walk(head, "(root)");
-  return sites;
 }
 
 async function main(): Promise<void> {
@@ -101,7 +75,7 @@ async function main(): Promise<void> {
       `young generation, ${SCAVENGE_WINDOW_MS / 1000} s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(SCAVENGE_WINDOW_MS / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
         ` ≈ ${round(freed / (SCAVENGE_WINDOW_MS / 1000) / rate / 1000, 1)} KB allocated per request`,
     );
-    const sites = allocationSites(profile.head, markers);
+    const sites = allocationSites(profile.head, (f) => `${f.functionName || "(anonymous)"} [${f.url ? groupOf(moduleOf(markers, f.lineNumber)) : "runtime"}]`);
     const total = [...sites.values()].reduce((a, b) => a + b, 0);
     console.log(`\nreached the old generation during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
     for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);

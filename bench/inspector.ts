@@ -45,11 +45,11 @@ export class Cdp {
   }
 }
 
-/** The inspector of the aura Worker's isolate (served with `inspectorPort: 0`). */
-export async function connectAuraInspector(served: ServedWorker): Promise<Cdp> {
+/** The inspector of the named Worker's isolate (served with `inspectorPort: 0`): aura's by default. */
+export async function connectInspector(served: ServedWorker, workerName = "aura"): Promise<Cdp> {
   const inspector = await served.mf.getInspectorURL();
   const list = (await (await fetch(`http://${inspector.host}/json/list`)).json()) as { title?: string; id?: string; webSocketDebuggerUrl?: string }[];
-  const entry = list.find((t) => (t.title ?? t.id ?? "").includes("aura")) ?? list[0];
+  const entry = list.find((t) => (t.title ?? t.id ?? "").includes(workerName)) ?? list[0];
   if (!entry?.webSocketDebuggerUrl) throw new Error(`no inspector target: ${JSON.stringify(list)}`);
   return Cdp.connect(entry.webSocketDebuggerUrl);
 }
@@ -106,7 +106,7 @@ export async function withInspectedRankRun<T>(stateName: string, items: number, 
   try {
     if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const { target } = await prepareRankRun(served, items, rate);
-    const cdp = await connectAuraInspector(served);
+    const cdp = await connectInspector(served);
     try {
       return await body({ served, target, cdp, markers });
     } finally {
@@ -115,4 +115,26 @@ export async function withInspectedRankRun<T>(stateName: string, items: number, 
   } finally {
     await stopServed(served);
   }
+}
+
+/** A node of V8's sampling heap profile (HeapProfiler.stopSampling). */
+export interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+/** Sampled bytes per allocating function and its caller, each named by `label`. */
+export function allocationSites(head: SamplingNode, label: (frame: SamplingNode["callFrame"]) => string): Map<string, number> {
+  const sites = new Map<string, number>();
+  const walk = (n: SamplingNode, caller: string) => {
+    const name = label(n.callFrame);
+    if (n.selfSize > 0) {
+      const key = `${name} <- ${caller}`;
+      sites.set(key, (sites.get(key) ?? 0) + n.selfSize);
+    }
+    for (const child of n.children) walk(child, name);
+  };
+  walk(head, "(root)");
+  return sites;
 }

@@ -93,6 +93,32 @@ describe("actual requests", () => {
   });
 });
 
+describe("/v1/rank, built whole by its route (the middleware leaves it alone)", () => {
+  const rank = (headers: Record<string, string>) =>
+    call("/v1/rank", { body: { surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_cors_rank", consent: [] } }, env: SHOPS, headers });
+  const events = (headers: Record<string, string>) =>
+    call("/v1/events", { body: { anon_id: "anon_cors_rank", consent: consentAll, events: [{ type: "page_view", ts: new Date().toISOString() }] }, env: SHOPS, headers });
+  /** The headers the middleware manages: everything but what each route sets for its own body. */
+  const middlewareHeaders = (res: Response) =>
+    Object.fromEntries([...res.headers].filter(([name]) => !["content-type", "content-length", "cache-control", "x-request-id"].includes(name)));
+
+  it.each([
+    ["a listed storefront", { origin: SHOP }],
+    ["another origin", { origin: "https://evil.example" }],
+    ["the same origin", { origin: "http://aura.test" }],
+    ["no Origin header", {}],
+  ])("carries the same middleware headers as an answer the middleware decorates, from %s", async (_, headers: Record<string, string>) => {
+    const [ranked, logged] = [await rank(headers), await events(headers)];
+    expect(ranked.status).toBe(200);
+    expect(logged.status).toBe(202);
+    expect(middlewareHeaders(ranked)).toEqual(middlewareHeaders(logged));
+    expect(ranked.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(ranked.headers.get("x-request-id")).toBe(((await ranked.json()) as { request_id: string }).request_id);
+    expect(ranked.headers.get("cache-control")).toBe("private, no-store");
+    expect(ranked.headers.get("content-type")).toBe("application/json");
+  });
+});
+
 describe("operator routes", () => {
   it("never answer cross-origin, not even to a listed storefront", async () => {
     const pre = await call("/v1/experiments", { method: "OPTIONS", env: SHOPS, headers: { origin: SHOP, "access-control-request-method": "GET" } });

@@ -10,7 +10,7 @@
 // included, hence allow-credentials), and the SDK falls back to a keepalive fetch where a beacon is refused.
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "./errors";
-import type { AppEnv } from "./middleware";
+import { isCompleteResponse, type AppEnv } from "./middleware";
 import { endpointOf } from "./rate-limit";
 
 export const CORS_ENDPOINTS: ReadonlySet<string> = new Set(["/v1/rank", "/v1/events", "/v1/feedback", "/v1/assistant"]);
@@ -71,15 +71,24 @@ export function publicCors(): MiddlewareHandler<AppEnv> {
       return new Response(null, { status: 204, headers });
     }
 
+    c.set("corsGrant", allowed && origin !== undefined ? origin : null);
     await next();
+    if (isCompleteResponse(c)) return;
     // The answer depends on Origin whether or not it carries CORS headers: caches must keep them apart.
     appendVary(c.res.headers, "Origin");
     if (!allowed) return;
-    c.res.headers.set("access-control-allow-origin", origin);
+    for (const [name, value] of Object.entries(corsGrantHeaders(origin))) c.res.headers.set(name, value);
+  };
+}
+
+/** What an answer to a listed storefront carries (on top of `Vary: Origin`, which every answer here carries). */
+export function corsGrantHeaders(origin: string): Record<string, string> {
+  return {
+    "access-control-allow-origin": origin,
     // Beacons are sent with credentials; these endpoints never read cookies for authority, so allowing them
     // gives a listed storefront nothing it could not send anyway.
-    c.res.headers.set("access-control-allow-credentials", "true");
+    "access-control-allow-credentials": "true",
     // The SDK backs off on 429 by retry-after; x-request-id is what support asks for.
-    c.res.headers.set("access-control-expose-headers", "retry-after, x-request-id");
+    "access-control-expose-headers": "retry-after, x-request-id",
   };
 }

@@ -7,21 +7,41 @@ import { ApiError, invalidRequest } from "./errors";
 declare module "hono" {
   interface ContextVariableMap {
     requestId: string;
+    /** Set by the CORS middleware on its endpoints: the origin granted (null: none), for a complete response. */
+    corsGrant: string | null;
+    /** A response its route built with every header the middleware adds afterwards (see completeResponse). */
+    completeResponse: Response;
   }
 }
 
 export type AppEnv = { Bindings: Env };
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-const idBytes = new Uint8Array(16);
+const ID_BYTES = 16;
+/** Random bytes for 64 ids per runtime call: each call into the runtime costs more than the id itself. */
+const idPool = new Uint8Array(ID_BYTES * 64);
+let idPoolNext = idPool.length;
 
 /** 128 random bits: request ids are quoted by feedback, so they must be unguessable. */
 export function newRequestId(): string {
-  // One buffer for every id (synchronous: no other request runs in between), hex by table (a page makes four).
-  crypto.getRandomValues(idBytes);
+  // Each pool byte is used once (synchronous: no other request runs in between), hex by table (a page makes four).
+  if (idPoolNext === idPool.length) {
+    crypto.getRandomValues(idPool);
+    idPoolNext = 0;
+  }
   let hex = "req_";
-  for (let k = 0; k < 16; k++) hex += HEX[idBytes[k]!]!;
+  for (let k = idPoolNext, end = idPoolNext + ID_BYTES; k < end; k++) hex += HEX[idPool[k]!]!;
+  idPoolNext += ID_BYTES;
   return hex;
+}
+
+/**
+ * Whether the route built this response whole, with the headers the middleware would add after it (request id,
+ * nosniff, Vary and the CORS grant): the middleware then leaves it alone. Each Headers call is a trip into the
+ * runtime, and on /v1/rank those trips cost more CPU than the middleware's own logic (bench/README.md).
+ */
+export function isCompleteResponse(c: Context): boolean {
+  return c.get("completeResponse") === c.res;
 }
 
 export function requestId(): MiddlewareHandler<AppEnv> {
@@ -29,8 +49,29 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id = newRequestId();
     c.set("requestId", id);
     await next();
-    c.res.headers.set("x-request-id", id);
+    if (!isCompleteResponse(c)) c.res.headers.set("x-request-id", id);
   };
+}
+
+/**
+ * The hostname of a URL the runtime serialized (request.url), as `new URL(url).hostname` gives it, without a URL
+ * object per request: the serializer already lowercased the host and bracketed an IPv6 literal. Anything that is
+ * not scheme://authority goes to the URL parser.
+ */
+export function hostnameOf(url: string): string {
+  const scheme = url.indexOf("://");
+  if (scheme < 0) return new URL(url).hostname;
+  let from = scheme + 3;
+  let end = from;
+  for (; end < url.length; end++) {
+    const ch = url.charCodeAt(end);
+    if (ch === 0x2f /* / */ || ch === 0x3f /* ? */ || ch === 0x23 /* # */) break;
+  }
+  const at = url.lastIndexOf("@", end - 1);
+  if (at >= from) from = at + 1;
+  if (url.charCodeAt(from) === 0x5b /* [ */) return url.slice(from, url.indexOf("]", from) + 1);
+  const colon = url.indexOf(":", from);
+  return url.slice(from, colon >= 0 && colon < end ? colon : end);
 }
 
 const encoder = new TextEncoder();
@@ -66,12 +107,14 @@ export const PUBLIC_BODY_LIMIT = 64 * 1024;
 /** Reads the body as text, refusing early (content-length) or while streaming once it passes `maxBytes`. */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared)) {
+    if (declared > maxBytes) throw tooLarge(maxBytes);
+    // With a declared length the runtime enforces it, so the native read is safe and much cheaper (and `body`,
+    // a stream object made on first access, is never touched). Only a body of unknown length is streamed.
+    return declared === 0 ? "" : decodeUtf8(await c.req.raw.arrayBuffer().catch(incompleteBody));
+  }
   const body = c.req.raw.body;
   if (!body) return "";
-  // With a declared length the runtime enforces it, so the native read is safe and much cheaper; only a
-  // chunked body of unknown length is read chunk by chunk against the cap.
-  if (Number.isFinite(declared)) return decodeUtf8(new Uint8Array(await c.req.raw.arrayBuffer().catch(incompleteBody)));
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -96,7 +139,7 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-function decodeUtf8(bytes: Uint8Array): string {
+function decodeUtf8(bytes: ArrayBuffer | Uint8Array): string {
   try {
     return utf8.decode(bytes);
   } catch {

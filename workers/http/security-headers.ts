@@ -3,7 +3,7 @@
 // The CSP is added only to the built-in demo storefront, which aura knows: an external storefront (ORIGIN_URL)
 // loads whatever its platform needs (tag managers, payment widgets), and a policy invented here would break it.
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "./middleware";
+import { isCompleteResponse, type AppEnv } from "./middleware";
 
 /**
  * The demo storefront loads /sdk.js, /assets/storefront.js and /assets/storefront.css from its own origin, has
@@ -47,6 +47,7 @@ function mutableResponse(c: Context<AppEnv>): Headers {
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeadersMiddleware(c, next) {
     await next();
+    if (isCompleteResponse(c)) return;
     const type = (c.res.headers.get("content-type") ?? "").toLowerCase();
     if (!type.includes("text/html")) {
       // JSON, scripts and images are never to be sniffed into HTML either; a response that cannot take the

@@ -8,8 +8,9 @@ import { UnknownSurfaceError } from "../../shared/decision/decide";
 import { getBanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
 import { decideSurface, readProfile } from "../decision/surface";
+import { completeJsonResponse } from "../http/complete";
 import { ApiError } from "../http/errors";
-import { readJson, type AppEnv } from "../http/middleware";
+import { hostnameOf, readJson, type AppEnv } from "../http/middleware";
 
 export const rank = new Hono<AppEnv>();
 
@@ -28,9 +29,10 @@ rank.post("/", async (c) => {
   const body = decideSurface(c.env, c.executionCtx, snapshot, experiments, req, read, {
     requestId: c.get("requestId"),
     userAgent: c.req.header("user-agent") ?? null,
-    ownHost: new URL(c.req.url).hostname,
+    ownHost: hostnameOf(c.req.url),
   });
-  // A Response built here with its headers in one go: c.json would copy them through two Headers objects, and
-  // every runtime object a request leaves behind is work for the garbage collector's sweeps (bench/README.md).
-  return new Response(rankResponseJson(body), { headers: { "content-type": "application/json", "cache-control": "private, no-store" } });
+  // A Response built here with all its headers in one go: c.json would copy them through two Headers objects and
+  // the middleware would add its own one call at a time, and every runtime object a request leaves behind is work
+  // for the garbage collector's sweeps (bench/README.md).
+  return completeJsonResponse(c, rankResponseJson(body), { "cache-control": "private, no-store" });
 });

@@ -1,0 +1,50 @@
+// The request id's pooled random bytes and the hostname read off request.url without a URL object.
+import { describe, expect, it } from "vitest";
+import { hostnameOf, newRequestId } from "./middleware";
+
+describe("newRequestId", () => {
+  it("gives 128 random bits as hex, none repeated, across many refills of its byte pool", () => {
+    const ids = Array.from({ length: 1000 }, newRequestId);
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Consecutive ids share no bytes: each pool byte is used once (a reuse would repeat 16-byte runs).
+    const halves = new Set(ids.flatMap((id) => [id.slice(4, 20), id.slice(20)]));
+    expect(halves.size).toBe(2 * ids.length);
+  });
+
+  it("uses every hex digit about equally (the bytes are random, not a counter)", () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 2000; i++) for (const ch of newRequestId().slice(4)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    expect(counts.size).toBe(16);
+    // 64,000 digits, 4,000 expected per digit; a chi-square of 15 degrees of freedom above 50 has p < 1e-5.
+    const chi2 = [...counts.values()].reduce((sum, n) => sum + (n - 4000) ** 2 / 4000, 0);
+    expect(chi2).toBeLessThan(50);
+  });
+});
+
+describe("hostnameOf", () => {
+  it.each([
+    "http://aura.test/v1/rank",
+    "https://shop.example/",
+    "https://shop.example",
+    "http://127.0.0.1:8787/v1/rank",
+    "http://localhost:8787",
+    "https://user:pw@shop.example:8443/p?q=1#f",
+    "https://a@b@shop.example/x",
+    "http://[::1]:8787/v1/rank",
+    "http://[2001:db8::1]/",
+    "https://xn--bcher-kva.example/path:with:colons",
+    "https://shop.example?q=http://other:1/",
+    "https://shop.example#frag:1",
+    "http://shop.example:80/",
+  ])("agrees with the URL parser on %s", (url) => {
+    expect(hostnameOf(url)).toBe(new URL(url).hostname);
+  });
+
+  it("agrees on the URLs the runtime itself serializes", () => {
+    for (const raw of ["HTTP://Shop.EXAMPLE:8080/a", "https://BÜCHER.example/", "http://[0:0::1]:1/", "https://shop.example:443/"]) {
+      const serialized = new Request(raw).url;
+      expect(hostnameOf(serialized)).toBe(new URL(serialized).hostname);
+    }
+  });
+});
