@@ -11,6 +11,7 @@ import {
   helloOptions,
   pin,
   pinServed,
+  rankFloorScript,
   readWranglerConfig,
   serve,
   serveAura,
@@ -304,6 +305,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   }
   const breakdown: BreakdownRow[] = [];
   const BREAKDOWN_CONNS = 16;
+  let rankAnswer: string | null = null;
   const personalizedStep = sat1k.sweep.find((r) => r.connections === BREAKDOWN_CONNS);
   if (!opts.quick) {
     opts.log(`  CPU breakdown (closed loop, ${BREAKDOWN_CONNS} connections):`);
@@ -315,6 +317,8 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     await probe("GET /health (Hono, middleware, JSON reply)", { origin: served.url.origin, method: "GET", path: "/health", bodies: null });
     await probe("POST /v1/rank without personalization consent (no feature-store read)", nonPersonalized(rank1k));
     if (personalizedStep) breakdown.push({ name: `POST /v1/rank personalized, as configured (PROFILE_CACHE_TTL_MS=${wrangler.vars.PROFILE_CACHE_TTL_MS ?? "unset"}; from the saturation sweep)`, result: personalizedStep });
+    // A real personalized answer, for the rank floor Worker below (the same size and shape to serialize).
+    rankAnswer = await (await fetch(`${served.url.origin}/v1/rank`, { method: "POST", headers: { "content-type": "application/json" }, body: rank1k.bodies![0]! })).text();
   }
   await stop(served, opts);
 
@@ -399,6 +403,19 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     scenarios.push({ id: "hello_saturation_wrk", name: "hello-world Worker, saturation (wrk cross-check)", catalogItems: null, result: w, criteria: null });
   }
   await stop(served, opts);
+
+  // ---- the rank floor: what reading a rank request and answering a rank answer cost, deciding nothing ------------
+  if (rankAnswer !== null) {
+    const floorLogs: string[] = [];
+    served = await start(helloOptions(floorLogs, wrangler, rankFloorScript(rankAnswer)), "hello", opts, floorLogs);
+    const floor: Target = { origin: served.url.origin, method: "POST", path: "/", bodies: rank1k.bodies };
+    await closedLoop(floor, { connections: BREAKDOWN_CONNS, durationS: 1, serverPid: served.pid });
+    const r = await closedLoop(floor, { connections: BREAKDOWN_CONNS, durationS: 4, serverPid: served.pid });
+    const name = "Rank floor: a Worker that only reads a rank request (bytes, strict UTF-8, JSON.parse) and answers a captured 1k rank answer re-serialized, with aura's headers (no routing, middleware, profile or decision)";
+    opts.log(`    ${name}: ${describe(r)}`);
+    breakdown.splice(helloStep ? 1 : 0, 0, { name, result: r });
+    await stop(served, opts);
+  }
 
   // ---- the feature store on Redis (bench/redis.ts), its row next to the Durable Object one -----------------
   await attempt("Redis feature store", async () => {

@@ -273,7 +273,25 @@ export function pinServed(served: ServedWorker, core: number): boolean {
 
 export const HELLO_WORLD_SCRIPT = `export default { async fetch() { return new Response("Hello World!"); } };`;
 
-export function helloOptions(logs: string[], cfg: WranglerConfig = readWranglerConfig()): MiniflareOptions {
+/**
+ * What any /v1/rank costs before it decides anything: read the request's body as bytes, decode it strictly and
+ * parse it (as aura's readBodyText does), then answer `answerJson` (a real rank answer, captured) serialized again
+ * with a fresh request id and the headers aura's answer carries. No routing, middleware, profile or ranking.
+ */
+export function rankFloorScript(answerJson: string): string {
+  return `const answer = JSON.parse(${JSON.stringify(answerJson)});
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+export default {
+  async fetch(request) {
+    const body = JSON.parse(utf8.decode(await request.arrayBuffer()));
+    answer.request_id = crypto.randomUUID();
+    const headers = { "content-type": "application/json", "cache-control": "private, no-store", "x-request-id": answer.request_id, "x-content-type-options": "nosniff", vary: "Origin" };
+    return new Response(JSON.stringify(answer), { headers });
+  },
+};`;
+}
+
+export function helloOptions(logs: string[], cfg: WranglerConfig = readWranglerConfig(), script = HELLO_WORLD_SCRIPT): MiniflareOptions {
   return {
     host: "127.0.0.1",
     port: 0,
@@ -282,7 +300,7 @@ export function helloOptions(logs: string[], cfg: WranglerConfig = readWranglerC
       {
         name: "hello",
         modules: true,
-        script: HELLO_WORLD_SCRIPT,
+        script,
         compatibilityDate: cfg.compatibilityDate,
         compatibilityFlags: cfg.compatibilityFlags,
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
