@@ -6,10 +6,9 @@
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { numberOption } from "./cli";
-import { anonPool } from "./fixtures";
 import { closedLoop } from "./loadgen";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serveAura, STATE_DIR, stopServed, withoutQueueConsumer } from "./server";
-import { catalog, createProfiles, migrate, rankTarget, seedCatalog } from "./workload";
+import { seedDetachedRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
 const reps = numberOption("reps", 4);
@@ -23,14 +22,7 @@ async function main(): Promise<void> {
   const served = await serveAura(bundleWorker().path, freshDir(join(STATE_DIR, "rank-cpu")), logs, readWranglerConfig(), withoutQueueConsumer);
   try {
     if (pinning.enabled) pinServed(served, pinning.serverCore!);
-    const db = await served.mf.getD1Database("DB");
-    await migrate(db);
-    const cat = catalog(items);
-    await seedCatalog(db, cat, `synthetic-${items}`);
-    await createProfiles(served.url.origin, cat, anonPool(1000));
-    // The events route writes profiles inline; with no consumer there is no queue to drain, just settle.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const target = rankTarget(served.url.origin, cat);
+    const target = await seedDetachedRankRun(served, items);
     await closedLoop(target, { connections: 16, durationS: 4, serverPid: served.pid });
     const figures: number[] = [];
     for (let i = 0; i < reps; i++) {

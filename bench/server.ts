@@ -106,15 +106,18 @@ export function readWranglerConfig(): WranglerConfig {
 /** Secrets (.dev.vars in development) get fixed bench values; they are not in wrangler.toml. */
 export const BENCH_SECRETS = { ADMIN_API_KEY: "bench-admin-key", VISITOR_ID_SALT: "bench-salt" } as const;
 
-/** `wrangler deploy --dry-run --outdir bench/.bundle`: the exact module a deploy would upload. */
-export function bundleWorker(): { path: string; bytes: number } {
-  rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
-    cwd: ROOT,
+/**
+ * `wrangler deploy --dry-run --outdir bench/.bundle`: the exact module a deploy would upload. `root` and `outDir`
+ * bundle another checkout (bench/ab.ts builds the commit it compares with).
+ */
+export function bundleWorker(root = ROOT, outDir = BUNDLE_DIR): { path: string; bytes: number } {
+  rmSync(outDir, { recursive: true, force: true });
+  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], {
+    cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
   });
-  const path = join(BUNDLE_DIR, "index.js");
+  const path = join(outDir, "index.js");
   if (!existsSync(path)) throw new Error(`wrangler did not write ${path}`);
   return { path, bytes: statSync(path).size };
 }

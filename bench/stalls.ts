@@ -10,7 +10,7 @@
 import { execFile, spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { numberOption, option } from "./cli";
+import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type Target } from "./loadgen";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR } from "./server";
 import { prepareRankRun } from "./workload";
@@ -19,9 +19,9 @@ const items = numberOption("items", 1000);
 const rate = numberOption("rate", 1000);
 const seconds = numberOption("seconds", 8);
 const path = option("path", "/v1/rank");
-const withPerf = process.argv.slice(2).includes("--perf");
+const withPerf = flagOption("perf");
 /** Without the queue consumer: decisions pile up on the local queue, nothing writes them (diagnostic). */
-const noConsumer = process.argv.slice(2).includes("--no-consumer");
+const noConsumer = flagOption("no-consumer");
 
 /** A request slower than this is part of an episode; an episode is reported when its worst request passes 15 ms. */
 const SLOW_MS = 8;

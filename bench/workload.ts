@@ -112,6 +112,21 @@ export async function prepareRankRun(served: ServedWorker, items: number, rate: 
   return { cat, target };
 }
 
+/**
+ * The rank scenario on a Worker without its queue consumer (CPU A/B runs: rank-cpu.ts, ab.ts): catalog seeded,
+ * the pool's profiles created through /v1/events (written inline; with no consumer there is no queue to drain,
+ * just a settle), and its rank requests.
+ */
+export async function seedDetachedRankRun(served: ServedWorker, items: number): Promise<Target> {
+  const db = await served.mf.getD1Database("DB");
+  await migrate(db);
+  const cat = catalog(items);
+  await seedCatalog(db, cat, `synthetic-${items}`);
+  await createProfiles(served.url.origin, cat, anonPool(POOL_SIZE));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return rankTarget(served.url.origin, cat);
+}
+
 /** profile_status of a /v1/rank answer (the last field of the body). */
 export function profileStatusLabel(text: string): string {
   const key = '"profile_status":"';

@@ -1,0 +1,97 @@
+// Paired A/B of workerd CPU per personalized /v1/rank: the working tree against another commit, both served at
+// once (each its own workerd, pinned to the same core) and measured in alternating short closed loops, so the
+// machine's drift (this VM's CPU per request moves by 10-20 % within minutes) lands on both sides of every pair.
+// Separate runs of bench/rank-cpu.ts, minutes apart, disagreed with each other by more than the changes they were
+// meant to judge.
+//
+//   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--consumer]
+//
+// The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
+// Both sides run with the working tree's wrangler.toml. --consumer keeps the decision-log consumer attached (it
+// shares workerd's thread); by default it is detached, as in rank-cpu.ts.
+import { execFileSync } from "node:child_process";
+import { existsSync, symlinkSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { flagOption, numberOption, option } from "./cli";
+import { closedLoop } from "./loadgen";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
+import { round } from "./stats";
+import { seedDetachedRankRun } from "./workload";
+
+const base = option("base", "HEAD");
+const items = numberOption("items", 1000);
+const rounds = numberOption("rounds", 12);
+const seconds = numberOption("seconds", 2);
+const consumer = flagOption("consumer");
+
+/** The base commit in a worktree of its own, with the generated SDK module it bundles. */
+function checkoutBase(): { root: string; commit: string } {
+  const commit = execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT, encoding: "utf8" }).trim();
+  const root = join(WORK_DIR, "ab-base");
+  removeBase();
+  execFileSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
+  execFileSync("git", ["worktree", "add", "--force", "--detach", root, commit], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(join(root, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
+  execFileSync("node", ["scripts/build-sdk.mjs"], { cwd: root, stdio: "ignore" });
+  return { root, commit };
+}
+
+function removeBase(): void {
+  try {
+    execFileSync("git", ["worktree", "remove", "--force", join(WORK_DIR, "ab-base")], { cwd: ROOT, stdio: "ignore" });
+  } catch {
+    // Already gone.
+  }
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const { root, commit } = checkoutBase();
+  const cfg = readWranglerConfig();
+  const adjust = consumer ? undefined : withoutQueueConsumer;
+  const bundles = { base: bundleWorker(root, join(WORK_DIR, "ab-bundle-base")), tree: bundleWorker(ROOT, join(WORK_DIR, "ab-bundle-tree")) };
+  const served: Partial<Record<keyof typeof bundles, ServedWorker>> = {};
+  try {
+    for (const side of ["base", "tree"] as const) {
+      served[side] = await serveAura(bundles[side].path, freshDir(join(STATE_DIR, `ab-${side}`)), [], cfg, adjust);
+      if (pinning.enabled) pinServed(served[side]!, pinning.serverCore!);
+    }
+    const targets = { base: await seedDetachedRankRun(served.base!, items), tree: await seedDetachedRankRun(served.tree!, items) };
+    // Warm both (JIT, profile caches, plans) before anything counts.
+    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections: 16, durationS: 3, serverPid: served[side]!.pid });
+    const cpu = { base: [] as number[], tree: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which side goes first, so neither always follows the other.
+      for (const side of r % 2 === 0 ? (["base", "tree"] as const) : (["tree", "base"] as const)) {
+        const run = await closedLoop(targets[side], { connections: 16, durationS: seconds, serverPid: served[side]!.pid });
+        if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
+        cpu[side].push(run.serverCpuUsPerRequest);
+      }
+    }
+    const diffs = cpu.tree.map((t, i) => ((t - cpu.base[i]!) / cpu.base[i]!) * 100);
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (diffs.length - 1));
+    const se = sd / Math.sqrt(diffs.length);
+    console.log(`personalized /v1/rank, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (16 connections)`);
+    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(median(cpu.base))}`);
+    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(median(cpu.tree))}`);
+    console.log(
+      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${round(mean - 2 * se)} to ${round(mean + 2 * se)} %), median ${round(median(diffs))} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
+    );
+  } finally {
+    for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);
+    removeBase();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
