@@ -16,7 +16,8 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { closedLoop } from "./loadgen";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
-import { round } from "./stats";
+import { studentTQuantile } from "../shared/stats/distributions";
+import { round, summarize } from "./stats";
 import { seedDetachedRankRun } from "./workload";
 
 const base = option("base", "HEAD");
@@ -45,11 +46,6 @@ function removeBase(): void {
   }
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
@@ -76,14 +72,15 @@ async function main(): Promise<void> {
       }
     }
     const diffs = cpu.tree.map((t, i) => ((t - cpu.base[i]!) / cpu.base[i]!) * 100);
-    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const { mean, p50: medianDiff } = summarize(diffs);
     const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (diffs.length - 1));
-    const se = sd / Math.sqrt(diffs.length);
+    // Student's t on the per-pair changes: a dozen pairs are too few for the normal's 2 (t is 2.20 at 11 df).
+    const halfWidth = studentTQuantile(0.975, diffs.length - 1) * (sd / Math.sqrt(diffs.length));
     console.log(`personalized /v1/rank, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (16 connections)`);
-    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(median(cpu.base))}`);
-    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(median(cpu.tree))}`);
+    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(summarize(cpu.base).p50)}`);
+    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(summarize(cpu.tree).p50)}`);
     console.log(
-      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${round(mean - 2 * se)} to ${round(mean + 2 * se)} %), median ${round(median(diffs))} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
+      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${round(mean - halfWidth)} to ${round(mean + halfWidth)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
     );
   } finally {
     for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);

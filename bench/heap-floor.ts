@@ -10,7 +10,7 @@ import { cpus } from "node:os";
 import { numberOption } from "./cli";
 import { allocationSites, connectInspector, type SamplingNode } from "./inspector";
 import { fixedRate } from "./loadgen";
-import { helloOptions, pin, pinServed, planPinning, serve, stopServed } from "./server";
+import { helloOptions, pin, pinServed, planPinning, serve, stopServed, type Pinning } from "./server";
 
 const rate = numberOption("rate", 1000);
 const seconds = numberOption("seconds", 10);
@@ -56,11 +56,8 @@ const BODY = JSON.stringify({
   note: "y".repeat(400),
 });
 
-async function measure(name: string, script: string): Promise<void> {
-  const opts = helloOptions([]);
-  opts.workers![0]!.script = script;
-  const served = await serve({ ...opts, inspectorPort: 0 }, "hello", []);
-  const pinning = planPinning(false, cpus().length);
+async function measure(name: string, script: string, pinning: Pinning): Promise<void> {
+  const served = await serve({ ...helloOptions([], undefined, script), inspectorPort: 0 }, "hello", []);
   try {
     if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const cdp = await connectInspector(served, "hello");
@@ -88,7 +85,7 @@ async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   console.log(`${rate} POST/s for ${seconds} s per Worker, ${BODY.length}-byte JSON body; sampled every 4 KB allocated\n`);
-  for (const [name, { script }] of Object.entries(WORKERS)) await measure(name, script);
+  for (const [name, { script }] of Object.entries(WORKERS)) await measure(name, script, pinning);
 }
 
 main().catch((err: unknown) => {

@@ -4,24 +4,20 @@
 // Headers object made for the response: runtime work that cost more than the middleware's own logic, and runtime
 // objects outlive minor GCs (bench/README.md, "Fewer trips into the runtime").
 import type { Context } from "hono";
-import { corsGrantHeaders } from "./cors";
+import { corsAnswerHeaders } from "./cors";
 import type { AppEnv } from "./middleware";
 
 export function completeJsonResponse(c: Context<AppEnv>, json: string, headers: Record<string, string>): Response {
-  const all: Record<string, string> = {
+  const all = {
     "content-type": "application/json",
     ...headers,
     "x-request-id": c.get("requestId"),
     // What securityHeaders gives every answer that is not HTML.
     "x-content-type-options": "nosniff",
   };
-  // Set (to an origin or null) only where the CORS middleware ran: its endpoints' answers vary on Origin.
+  // Set (to an origin or null) only where the CORS middleware ran.
   const grant = c.get("corsGrant");
-  if (grant !== undefined) {
-    all.vary = "Origin";
-    if (grant !== null) Object.assign(all, corsGrantHeaders(grant));
-  }
-  const res = new Response(json, { headers: all });
+  const res = new Response(json, { headers: grant === undefined ? all : { ...all, ...corsAnswerHeaders(grant) } });
   c.set("completeResponse", res);
   return res;
 }

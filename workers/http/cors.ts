@@ -81,8 +81,16 @@ export function publicCors(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * What an answer of a CORS endpoint carries, built whole (workers/http/complete.ts): `Vary: Origin` always, the
+ * grant when the origin is a listed storefront (`grant`, as the middleware recorded it; null: none).
+ */
+export function corsAnswerHeaders(grant: string | null): Record<string, string> {
+  return { vary: "Origin", ...(grant !== null ? corsGrantHeaders(grant) : {}) };
+}
+
 /** What an answer to a listed storefront carries (on top of `Vary: Origin`, which every answer here carries). */
-export function corsGrantHeaders(origin: string): Record<string, string> {
+function corsGrantHeaders(origin: string): Record<string, string> {
   return {
     "access-control-allow-origin": origin,
     // Beacons are sent with credentials; these endpoints never read cookies for authority, so allowing them

@@ -9,7 +9,7 @@ declare module "hono" {
     requestId: string;
     /** Set by the CORS middleware on its endpoints: the origin granted (null: none), for a complete response. */
     corsGrant: string | null;
-    /** A response its route built with every header the middleware adds afterwards (see completeResponse). */
+    /** A response its route built with every header the middleware adds afterwards (completeJsonResponse in complete.ts). */
     completeResponse: Response;
   }
 }

@@ -11,7 +11,7 @@ import { decideSurface, readProfile } from "../decision/surface";
 import { ClaudeClient, llmSettings } from "../llm/claude";
 import { brandEmailDomains } from "../campaigns/screening";
 import { ApiError } from "../http/errors";
-import { readJson, type AppEnv } from "../http/middleware";
+import { hostnameOf, readJson, type AppEnv } from "../http/middleware";
 import { DEMO_BRAND_NAME } from "../../shared/campaigns/demo-corpus";
 
 export const assistantRouter = new Hono<AppEnv>();
@@ -44,7 +44,7 @@ assistantRouter.post("/", async (c) => {
   const rankReq = RankRequest.parse({ surface_id: "checkout.upsell", limit: 8, user_ctx: req.user_ctx, ...(req.cart.length ? { context: { cart: req.cart } } : {}) });
   const read = await readProfile(c.env, req.user_ctx.anon_id, req.user_ctx.consent, c.get("requestId"));
   const experiments = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
-  const ranking = decideSurface(c.env, c.executionCtx, snapshot, experiments, rankReq, read, { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") ?? null, ownHost: new URL(c.req.url).hostname });
+  const ranking = decideSurface(c.env, c.executionCtx, snapshot, experiments, rankReq, read, { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") ?? null, ownHost: hostnameOf(c.req.url) });
   const titles = new Map(snapshot.index.items.map((i) => [i.id, i.title]));
   const user = [
     `Question: ${req.question}`,

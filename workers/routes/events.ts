@@ -7,7 +7,7 @@ import { toIncomingEvents } from "../../shared/profile/events";
 import { withTimeout } from "../../shared/profile/feature-store";
 import { resolveDevice } from "../../shared/persona/signals";
 import { ApiError } from "../http/errors";
-import { readJson, type AppEnv } from "../http/middleware";
+import { hostnameOf, readJson, type AppEnv } from "../http/middleware";
 import { isOptedOut, OptOutsUnavailable } from "../privacy/opt-out";
 import { featureStore } from "../services";
 
@@ -33,7 +33,7 @@ events.post("/", async (c) => {
   if (late >= 0) {
     throw new ApiError(400, "invalid_request", `events.${late}.ts: more than 24 hours in the future`, [{ field: `events.${late}.ts`, message: "more than 24 hours in the future" }]);
   }
-  const incoming = toIncomingEvents(req, new URL(c.req.url).hostname);
+  const incoming = toIncomingEvents(req, hostnameOf(c.req.url));
   const personalization = req.consent.includes("personalization");
   const message: EventsMessage = {
     kind: "events",
