@@ -116,7 +116,7 @@ function describe(r: LoadResult): string {
   const err = r.errors ? ` errors ${r.errors} ${JSON.stringify(r.errorKinds)}` : " errors 0";
   const cpu = r.serverCpuPct !== null ? ` | workerd ${r.serverCpuPct}% CPU, ${r.serverCpuUsPerRequest} µs/req` : "";
   const client = Number.isFinite(r.clientCpuPct) ? ` | client ${r.clientCpuPct}%` : "";
-  const retrans = r.tcpRetransmits ? ` | ${r.tcpRetransmits} TCP retransmits` : "";
+  const retrans = r.tcpLoss?.retransmits ? ` | ${r.tcpLoss.retransmits} TCP retransmits (${r.tcpLoss.timeouts} timeouts)` : "";
   return `${fmtRate(r.achievedRps)}${err} | p50 ${fmtMs(r.latencyMs.p50)} p95 ${fmtMs(r.latencyMs.p95)} p99 ${fmtMs(r.latencyMs.p99)} max ${fmtMs(r.latencyMs.max)}${cpu}${client}${retrans}`;
 }
 

@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { IncomingHttpHeaders } from "node:http";
 import { Pool } from "undici";
-import { machineBusyMs, processCpuMs, selfCpuMs, tcpRetransmits } from "./server";
+import { machineBusyMs, processCpuMs, selfCpuMs, tcpLossBetween, tcpLossCounters, type TcpLossCounters } from "./server";
 import { percentileSorted, round, sleep } from "./stats";
 
 /** One request of a mixed target: its own path, body and headers, and the kind its latency is reported under. */
@@ -81,10 +81,10 @@ export interface LoadResult {
    */
   otherCpuPct: number | null;
   /**
-   * TCP retransmissions on the machine during the run. Loopback retransmits happen here under overload and each
-   * adds ≥ 200 ms (the minimum RTO) to one request: a harness/kernel artifact, not Worker time.
+   * TCP retransmissions on the machine during the run, by kind (`tcpLossCounters` in server.ts). Only timeouts
+   * hold a segment back (≥ 200 ms); the tail-loss probes counted here on loopback are spurious.
    */
-  tcpRetransmits: number | null;
+  tcpLoss: TcpLossCounters | null;
   /** Completions and worst latency per second of the run (to spot stalls, e.g. a snapshot rebuild). */
   timeline: { completed: number; maxMs: number }[];
   /** Mixed targets (fixed rate): the same figures per request kind. */
@@ -117,12 +117,12 @@ interface CpuSnapshot {
   server: number | null;
   client: number;
   machine: number | null;
-  retrans: number | null;
+  tcp: TcpLossCounters | null;
   at: number;
 }
 
 function cpuSnapshot(serverPid: number | null): CpuSnapshot {
-  return { server: serverPid ? processCpuMs(serverPid) : null, client: selfCpuMs(), machine: machineBusyMs(), retrans: tcpRetransmits(), at: performance.now() };
+  return { server: serverPid ? processCpuMs(serverPid) : null, client: selfCpuMs(), machine: machineBusyMs(), tcp: tcpLossCounters(), at: performance.now() };
 }
 
 /** CPU shares over [a, b] as percentages of one core, and server CPU per answered request. */
@@ -136,7 +136,7 @@ function cpuShares(a: CpuSnapshot, b: CpuSnapshot, ok: number) {
     clientCpuPct: round((client / wall) * 100, 1),
     serverCpuUsPerRequest: server === null || ok === 0 ? null : round((server * 1000) / ok, 1),
     otherCpuPct: machine === null || server === null ? null : round((Math.max(0, machine - server - client) / wall) * 100, 1),
-    tcpRetransmits: a.retrans === null || b.retrans === null ? null : b.retrans - a.retrans,
+    tcpLoss: tcpLossBetween(a.tcp, b.tcp),
   };
 }
 
@@ -475,7 +475,7 @@ export async function wrkRun(wrk: string, target: Target, opts: ClosedLoopOption
     clientCpuPct: Number.NaN,
     serverCpuUsPerRequest: shares.serverCpuUsPerRequest,
     otherCpuPct: null,
-    tcpRetransmits: shares.tcpRetransmits,
+    tcpLoss: shares.tcpLoss,
     timeline: [],
   };
 }

@@ -1,6 +1,7 @@
 // Renders a results object as the markdown summary (bench/results/latest.md), also printed to the terminal.
 import type { HttpSection, Scenario } from "./http";
 import type { MicroResult } from "./micro";
+import type { TcpLossCounters } from "./server";
 import { fmtMs, fmtRate } from "./stats";
 import type { WranglerDevSection } from "./wrangler-dev";
 
@@ -113,7 +114,7 @@ export function renderMarkdown(res: Results): string {
       if (mix) parts.push(`profile_status ${mix}`);
       if (s.profileCacheHitEstimate !== undefined) parts.push(`≈${(s.profileCacheHitEstimate * 100).toFixed(0)}% of profile reads answered by the isolate profile cache (estimate)`);
       if (s.result.sendLagMs) parts.push(`client send lag p99 ${fmtMs(s.result.sendLagMs.p99)}`);
-      if (s.result.tcpRetransmits) parts.push(`${s.result.tcpRetransmits} machine-wide TCP retransmits during the run (one that hits a request here adds ≥ 200 ms to it)`);
+      if (s.result.tcpLoss?.retransmits) parts.push(describeTcpLoss(s.result.tcpLoss));
       if (s.sweep && s.sweep.length > 1) parts.push(`sweep: ${s.sweep.map((r) => `${r.connections} conns ${fmtRate(r.achievedRps)} p99 ${fmtMs(r.latencyMs.p99)}`).join("; ")}`);
       if (parts.length) lines.push(`- ${s.name}: ${parts.join("; ")}.`);
       if (s.details?.length) lines.push(...(parts.length ? s.details.map((d) => `  - ${d}`) : [`- ${s.name}:`, ...s.details.map((d) => `  - ${d}`)]));
@@ -146,4 +147,10 @@ export function renderMarkdown(res: Results): string {
     lines.push("## Errors", "", ...res.errors.map((e) => `- ${e}`), "");
   }
   return lines.join("\n");
+}
+
+/** One line for a run's notes: how many retransmits, and whether any could have delayed a request. */
+export function describeTcpLoss(loss: TcpLossCounters): string {
+  const delayed = loss.timeouts > 0 ? `; a timeout holds its segment ≥ 200 ms (a SYN 1 s)` : `: no timeout, so none held a segment back`;
+  return `${loss.retransmits} machine-wide TCP retransmits during the run (${loss.lossProbes} tail-loss probes, ${loss.timeouts} timeout${loss.timeouts === 1 ? "" : "s"}; ${loss.alreadyReceived} already received by the peer)${delayed}`;
 }

@@ -402,17 +402,50 @@ export function machineBusyMs(): number | null {
   }
 }
 
-/** TCP segments retransmitted machine-wide so far (/proc/net/snmp); on loopback each one costs ≥ 200 ms (min RTO). */
-export function tcpRetransmits(): number | null {
+/**
+ * Machine-wide TCP loss recovery so far. `retransmits` counts every segment sent again (/proc/net/snmp); of the
+ * TcpExt counters (/proc/net/netstat), `lossProbes` are tail-loss probes (a segment resent because its ACK was
+ * late, not because it was known lost), `timeouts` retransmission timeouts (the segment, or a SYN, waits ≥ 200 ms,
+ * the minimum RTO, or 1 s for a SYN), and `alreadyReceived` the D-SACKs that came back: the peer already had what
+ * was sent again, so nothing waited for that copy. On loopback here the retransmits are almost all spurious
+ * probes: with one segment in flight Linux waits two round trips plus the minimum RTO before probing, and a
+ * client's delayed ACK (up to 200 ms on a keep-alive connection it is not using) can lose that race.
+ */
+export interface TcpLossCounters {
+  retransmits: number;
+  lossProbes: number;
+  timeouts: number;
+  alreadyReceived: number;
+}
+
+/** The `Prefix:` header and value rows of a /proc/net file's text, as one name → value map. */
+export function procNetCounters(text: string, prefix: string): Map<string, number> {
+  const rows = text.split("\n").filter((l) => l.startsWith(`${prefix}:`));
+  const head = rows[0]?.trim().split(/\s+/) ?? [];
+  const vals = rows[1]?.trim().split(/\s+/) ?? [];
+  return new Map(head.slice(1).map((name, i) => [name, Number(vals[i + 1])]));
+}
+
+export function tcpLossCounters(): TcpLossCounters | null {
   try {
-    const rows = readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Tcp:"));
-    const head = rows[0]!.trim().split(/\s+/);
-    const vals = rows[1]!.trim().split(/\s+/);
-    const v = Number(vals[head.indexOf("RetransSegs")]);
-    return Number.isFinite(v) ? v : null;
+    const tcp = procNetCounters(readFileSync("/proc/net/snmp", "utf8"), "Tcp");
+    const ext = procNetCounters(readFileSync("/proc/net/netstat", "utf8"), "TcpExt");
+    const counters = {
+      retransmits: tcp.get("RetransSegs"),
+      lossProbes: ext.get("TCPLossProbes"),
+      timeouts: ext.get("TCPTimeouts"),
+      alreadyReceived: ext.get("TCPDSACKRecv"),
+    };
+    return Object.values(counters).every((v) => v !== undefined && Number.isFinite(v)) ? (counters as TcpLossCounters) : null;
   } catch {
     return null;
   }
+}
+
+/** What happened between two readings of `tcpLossCounters`. */
+export function tcpLossBetween(a: TcpLossCounters | null, b: TcpLossCounters | null): TcpLossCounters | null {
+  if (!a || !b) return null;
+  return { retransmits: b.retransmits - a.retransmits, lossProbes: b.lossProbes - a.lossProbes, timeouts: b.timeouts - a.timeouts, alreadyReceived: b.alreadyReceived - a.alreadyReceived };
 }
 
 /** CPU time of this Node process (all threads), ms. */

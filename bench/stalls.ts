@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type Target } from "./loadgen";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR } from "./server";
+import { describeTcpLoss } from "./report";
 import { prepareRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
@@ -135,7 +136,7 @@ async function main() {
       perf.kill("SIGINT");
       await new Promise((resolve) => perf.on("exit", resolve));
     }
-    console.log(`${path}, ${items} items, ${rate} req/s for ${seconds} s: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.serverCpuUsPerRequest} µs workerd CPU/req, client send lag p99 ${r.sendLagMs?.p99} ms, ${r.tcpRetransmits} TCP retransmits`);
+    console.log(`${path}, ${items} items, ${rate} req/s for ${seconds} s: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.serverCpuUsPerRequest} µs workerd CPU/req, client send lag p99 ${r.sendLagMs?.p99} ms${r.tcpLoss ? `, ${describeTcpLoss(r.tcpLoss)}` : ""}`);
     console.log(`stall episodes (time from the start of the run):`);
     console.log(episodes(answers, t0).join("\n") || "  none");
     if (perf) {
