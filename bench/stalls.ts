@@ -37,6 +37,9 @@ const CATEGORIES: { name: string; frame: RegExp }[] = [
   { name: "Durable Object eviction", frame: /Actor::~Actor|ActorContainer::handleShutdown/ },
   { name: "fsync", frame: /fsync/ },
   { name: "D1 / Durable Object SQL", frame: /SqlStorage|sqlite3/ },
+  // Inside a GC (minor or major), workerd's epilogue callback destroys at once the C++ objects (requests,
+  // responses, headers and their strings) whose JavaScript wrappers the collection found dead.
+  { name: "GC epilogue: the runtime frees objects of dead wrappers", frame: /CallGCEpilogueCallbacks/ },
   { name: "GC: minor (scavenge, wrapper tracing)", frame: /MinorGC|Scavenge|HeapTracer/ },
   { name: "GC: major (mark, sweep)", frame: /MarkCompact|Sweeper|IncrementalMarking|ConcurrentMarking/ },
   { name: "destroying requests, responses, headers", frame: /~Request|~Response|~Headers|RefToDelete/ },
