@@ -16,8 +16,7 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { closedLoop } from "./loadgen";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
-import { studentTQuantile } from "../shared/stats/distributions";
-import { round, summarize } from "./stats";
+import { pairedInterval, round, summarize } from "./stats";
 import { seedDetachedRankRun } from "./workload";
 
 const base = option("base", "HEAD");
@@ -72,15 +71,12 @@ async function main(): Promise<void> {
       }
     }
     const diffs = cpu.tree.map((t, i) => ((t - cpu.base[i]!) / cpu.base[i]!) * 100);
-    const { mean, p50: medianDiff } = summarize(diffs);
-    const sd = Math.sqrt(diffs.reduce((a, b) => a + (b - mean) ** 2, 0) / (diffs.length - 1));
-    // Student's t on the per-pair changes: a dozen pairs are too few for the normal's 2 (t is 2.20 at 11 df).
-    const halfWidth = studentTQuantile(0.975, diffs.length - 1) * (sd / Math.sqrt(diffs.length));
+    const { mean, median: medianDiff, low, high } = pairedInterval(diffs);
     console.log(`personalized /v1/rank, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (16 connections)`);
     console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(summarize(cpu.base).p50)}`);
     console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(summarize(cpu.tree).p50)}`);
     console.log(
-      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${round(mean - halfWidth)} to ${round(mean + halfWidth)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
+      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${low === null ? "n/a" : round(low)} to ${high === null ? "n/a" : round(high)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
     );
   } finally {
     for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);

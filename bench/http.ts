@@ -97,8 +97,8 @@ export interface HttpOptions {
   pinning: Pinning;
   useWrk: boolean;
   log: (line: string) => void;
-  /** Registered so the caller can dispose servers on failure or signals. */
-  track: (w: ServedWorker | null) => void;
+  /** Each server as it starts (live) and stops, so the caller can dispose those still up on failure or signals. */
+  track: (w: ServedWorker, live: boolean) => void;
 }
 
 /** Saturation: the best throughput with no errors and p99 under this. */
@@ -129,7 +129,7 @@ async function startAura(bundlePath: string, persist: string, logs: string[], cf
 }
 
 function started(served: ServedWorker, name: string, opts: HttpOptions): ServedWorker {
-  opts.track(served);
+  opts.track(served, true);
   if (opts.pinning.enabled && opts.pinning.serverCore !== null && !pinServed(served, opts.pinning.serverCore)) opts.log("  warning: could not pin workerd to its core");
   const d1 = served.storage ? `, its D1 by workerd pid ${served.storage.pid ?? "?"}` : "";
   opts.log(`  ${name} served by workerd pid ${served.pid ?? "?"} at ${served.url.origin}${d1}`);
@@ -138,7 +138,7 @@ function started(served: ServedWorker, name: string, opts: HttpOptions): ServedW
 
 async function stop(served: ServedWorker, opts: HttpOptions) {
   await stopServed(served);
-  opts.track(null);
+  opts.track(served, false);
 }
 
 const passSaturation = (r: LoadResult) => r.errors === 0 && r.latencyMs.p99 < SATURATION_P99_MS;

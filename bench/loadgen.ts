@@ -113,6 +113,62 @@ function latencySummary(values: Float64Array | number[], n: number): LatencyMs {
   };
 }
 
+/**
+ * One result from fixed-rate blocks of the same target run at different times (interleaved with another
+ * target's blocks, so both see the same machine): counts, labels and TCP counters summed, CPU figures weighted
+ * by each block's duration or answers, the latency percentiles taken over `latencies`, every block's answered
+ * latencies pooled (`onAnswer`). Send lag is each block's worst (a pooled percentile cannot be rebuilt from them).
+ */
+export function mergeBlocks(blocks: readonly LoadResult[], latencies: readonly number[]): LoadResult {
+  if (blocks.length === 0) throw new Error("mergeBlocks: no blocks");
+  const sum = (f: (r: LoadResult) => number) => blocks.reduce((a, r) => a + f(r), 0);
+  const addCounts = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+    return into;
+  };
+  const durationS = sum((r) => r.durationS);
+  const ok = sum((r) => r.ok);
+  const weighted = (f: (r: LoadResult) => number | null, by: (r: LoadResult) => number, total: number) =>
+    blocks.some((r) => f(r) === null) || total === 0 ? null : round(blocks.reduce((a, r) => a + f(r)! * by(r), 0) / total, 1);
+  const lags = blocks.map((r) => r.sendLagMs).filter((l): l is NonNullable<LoadResult["sendLagMs"]> => l !== null);
+  const tcp = blocks.every((r) => r.tcpLoss)
+    ? { retransmits: sum((r) => r.tcpLoss!.retransmits), lossProbes: sum((r) => r.tcpLoss!.lossProbes), timeouts: sum((r) => r.tcpLoss!.timeouts), alreadyReceived: sum((r) => r.tcpLoss!.alreadyReceived) }
+    : null;
+  const kinds = new Map<string, KindResult>();
+  for (const r of blocks) {
+    for (const [kind, k] of Object.entries(r.byKind ?? {})) {
+      const into = kinds.get(kind) ?? { sent: 0, ok: 0, errors: 0, errorKinds: {}, latencyMs: k.latencyMs, labels: {} };
+      kinds.set(kind, { ...into, sent: into.sent + k.sent, ok: into.ok + k.ok, errors: into.errors + k.errors, errorKinds: addCounts(into.errorKinds, k.errorKinds), labels: addCounts(into.labels, k.labels) });
+    }
+  }
+  const latencyMs = latencySummary([...latencies], latencies.length);
+  // Blocks of one kind only: the pooled latencies are that kind's. With several kinds they are not kept apart.
+  if (kinds.size === 1) for (const k of kinds.values()) k.latencyMs = latencyMs;
+  const first = blocks[0]!;
+  return {
+    mode: first.mode,
+    targetRps: first.targetRps,
+    connections: first.connections,
+    durationS,
+    sent: sum((r) => r.sent),
+    completed: sum((r) => r.completed),
+    ok,
+    errors: sum((r) => r.errors),
+    errorKinds: blocks.reduce((a, r) => addCounts(a, r.errorKinds), {} as Record<string, number>),
+    achievedRps: round(ok / sum((r) => (r.achievedRps > 0 ? r.ok / r.achievedRps : r.durationS)), 1),
+    latencyMs,
+    sendLagMs: lags.length ? { p50: Math.max(...lags.map((l) => l.p50)), p99: Math.max(...lags.map((l) => l.p99)), max: Math.max(...lags.map((l) => l.max)) } : null,
+    labels: blocks.reduce((a, r) => addCounts(a, r.labels), {} as Record<string, number>),
+    serverCpuPct: weighted((r) => r.serverCpuPct, (r) => r.durationS, durationS),
+    clientCpuPct: weighted((r) => r.clientCpuPct, (r) => r.durationS, durationS) ?? Number.NaN,
+    serverCpuUsPerRequest: weighted((r) => r.serverCpuUsPerRequest, (r) => r.ok, ok),
+    otherCpuPct: weighted((r) => r.otherCpuPct, (r) => r.durationS, durationS),
+    tcpLoss: tcp,
+    timeline: blocks.flatMap((r) => r.timeline),
+    ...(kinds.size ? { byKind: Object.fromEntries(kinds) } : {}),
+  };
+}
+
 interface CpuSnapshot {
   server: number | null;
   client: number;

@@ -44,11 +44,14 @@ const timestamp = new Date().toISOString();
 
 // ---- cleanup of everything this run started -----------------------------------------------------------
 let liveServer: ServedWorker | null = null;
+/** The HTTP section's servers: the page scenario keeps two up at once. */
+const liveServers = new Set<ServedWorker>();
 let liveChild: ChildProcess | null = null;
 async function cleanup() {
-  const server = liveServer;
+  const servers = [...liveServers, ...(liveServer ? [liveServer] : [])];
   liveServer = null;
-  if (server) {
+  liveServers.clear();
+  for (const server of servers) {
     await stopServed(server).catch(() => undefined);
     // Belt and braces: workerd (and its D1 process) should be gone after dispose.
     for (const pid of [server.pid, server.storage?.pid ?? null]) {
@@ -156,8 +159,9 @@ async function main() {
         pinning,
         useWrk: !args.has("--no-wrk"),
         log,
-        track: (w) => {
-          liveServer = w;
+        track: (w, live) => {
+          if (live) liveServers.add(w);
+          else liveServers.delete(w);
         },
       });
     } catch (err) {
