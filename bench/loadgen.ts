@@ -82,7 +82,8 @@ export interface LoadResult {
   otherCpuPct: number | null;
   /**
    * TCP retransmissions on the machine during the run, by kind (`tcpLossCounters` in server.ts). Only timeouts
-   * hold a segment back (≥ 200 ms); the tail-loss probes counted here on loopback are spurious.
+   * hold a segment back (≥ 200 ms) for sure; a tail-loss probe the peer D-SACKed was spurious, one it did not may
+   * have repaired a real loss.
    */
   tcpLoss: TcpLossCounters | null;
   /** Completions and worst latency per second of the run (to spot stalls, e.g. a snapshot rebuild). */

@@ -149,8 +149,18 @@ export function renderMarkdown(res: Results): string {
   return lines.join("\n");
 }
 
-/** One line for a run's notes: how many retransmits, and whether any could have delayed a request. */
+/**
+ * One line for a run's notes: how many retransmits, and how many could have delayed a request. A retransmit the
+ * peer D-SACKed was spurious; one it did not may have repaired a real loss, its segment late by the probe's wait
+ * (≥ 200 ms with one segment in flight) or the timeout's.
+ */
 export function describeTcpLoss(loss: TcpLossCounters): string {
-  const delayed = loss.timeouts > 0 ? `; a timeout holds its segment ≥ 200 ms (a SYN 1 s)` : `: no timeout, so none held a segment back`;
+  const unconfirmed = Math.max(0, loss.retransmits - loss.alreadyReceived);
+  const delayed =
+    loss.timeouts > 0
+      ? `; a timeout holds its segment ≥ 200 ms (a SYN 1 s)`
+      : unconfirmed > 0
+        ? `: no timeout, but ${unconfirmed} without a D-SACK may each have repaired a lost segment, ≥ 200 ms late`
+        : `: no timeout, so none held a segment back`;
   return `${loss.retransmits} machine-wide TCP retransmits during the run (${loss.lossProbes} tail-loss probes, ${loss.timeouts} timeout${loss.timeouts === 1 ? "" : "s"}; ${loss.alreadyReceived} already received by the peer)${delayed}`;
 }

@@ -31,11 +31,15 @@ describe("TCP loss counters", () => {
     expect(tcpLossBetween(null, after)).toBeNull();
   });
 
-  it("says a run's retransmits held nothing back only when none was a timeout", () => {
+  it("says a run's retransmits held nothing back only when none was a timeout and the peer had every copy", () => {
     expect(describeTcpLoss({ retransmits: 83, lossProbes: 83, timeouts: 0, alreadyReceived: 83 })).toContain("none held a segment back");
     const withTimeout = describeTcpLoss({ retransmits: 84, lossProbes: 83, timeouts: 1, alreadyReceived: 83 });
     expect(withTimeout).toContain("1 timeout;");
     expect(withTimeout).toContain("≥ 200 ms");
     expect(withTimeout).not.toContain("none held");
+    // Probes the peer did not D-SACK may have repaired a real loss: not "none held back" either.
+    const unconfirmed = describeTcpLoss({ retransmits: 18, lossProbes: 18, timeouts: 0, alreadyReceived: 11 });
+    expect(unconfirmed).toContain("7 without a D-SACK");
+    expect(unconfirmed).not.toContain("none held");
   });
 });
