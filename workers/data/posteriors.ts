@@ -109,7 +109,11 @@ export async function getBanditSnapshot(env: Env, ctx: { waitUntil(p: Promise<un
     }
     return current;
   }
-  return loading ?? startLoad(env);
+  if (loading) return loading;
+  // The first load outlives the request that started it (a page stops waiting at its decision budget; see getSnapshot).
+  const first = startLoad(env);
+  ctx.waitUntil(first.catch(() => undefined));
+  return first;
 }
 
 /** After an experiment changes in this isolate: the next request reloads, and no older load may land. */

@@ -79,7 +79,13 @@ export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>
     }
     return current;
   }
-  loading ??= track(() => rebuild(env));
+  if (!loading) {
+    loading = track(() => rebuild(env));
+    // The first build outlives the request that started it: a page stops waiting for it at its decision budget and
+    // its response may end before the build does, and the runtime cancels what an ended request left running. Every
+    // request of a cold isolate serving only pages then started a build and ended before it finished.
+    ctx.waitUntil(loading.catch(() => undefined));
+  }
   return loading;
 }
 

@@ -106,7 +106,12 @@ async function optOutSet(env: Env, ctx: WaitUntil | undefined): Promise<Set<stri
     }
     return current.hashes;
   }
-  loading ??= track(() => loadAll(env));
+  if (!loading) {
+    loading = track(() => loadAll(env));
+    // The first load outlives the request that started it (a page stops waiting at its decision budget; see
+    // getSnapshot): a request that ends first must not leave the isolate without the set.
+    background(ctx, loading.catch(() => undefined));
+  }
   try {
     return (await loading).hashes;
   } catch (err) {
