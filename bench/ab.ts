@@ -1,10 +1,16 @@
-// Paired A/B of workerd CPU per personalized /v1/rank: the working tree against another commit, both served at
+// Paired A/B of workerd CPU per personalized /v1/rank (or, with --page, per personalized storefront page through
+// the CDN path): the working tree against another commit, both served at
 // once (each its own workerd, pinned to the same core) and measured in alternating short closed loops, so the
 // machine's drift (this VM's CPU per request moves by 10-20 % within minutes) lands on both sides of every pair.
 // Separate runs of bench/rank-cpu.ts, minutes apart, disagreed with each other by more than the changes they were
 // meant to judge.
 //
-//   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--consumer]
+//   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--consumer] [--page]
+//
+// --page: the page benchmark's 100 KB storefront page from its Node origin (on the load generator's core), not
+// cacheable, viewed by its visitors with consent: origin fetch, three slot decisions and the rewrite per request.
+// At least 99 % of each run's pages must come back with all their slots filled (a page that fails open skips the
+// decisions, so a side failing open would look cheaper); the output gives the counts.
 //
 // The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
 // Both sides run with the working tree's wrangler.toml. --consumer keeps the decision-log consumer attached (it
@@ -14,16 +20,33 @@ import { existsSync, symlinkSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
-import { closedLoop } from "./loadgen";
+import { closedLoop, type Target } from "./loadgen";
+import { pageView, pageVisitors, slotsFilled, startOrigin, storefrontPage, type Origin } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, summarize } from "./stats";
-import { seedDetachedRankRun } from "./workload";
+import { catalog, createProfiles, seedDetachedRankRun } from "./workload";
 
 const base = option("base", "HEAD");
 const items = numberOption("items", 1000);
 const rounds = numberOption("rounds", 12);
 const seconds = numberOption("seconds", 2);
 const consumer = flagOption("consumer");
+const page = flagOption("page");
+const PAGE_FILLED = slotsFilled('data-aura-rendered="server"'.repeat(3));
+/**
+ * In flight at once: a page's slots wait at most PAGE_DECISION_BUDGET_MS (50) from its arrival, and 16 pages
+ * queued on one core (2-3 ms of CPU each) pass it and fail open, so pages run 4 at a time.
+ */
+const connections = page ? 4 : 16;
+
+/** The page target on a served side: catalog and rank pool seeded, the page visitors' profiles created. */
+async function seedPageRun(served: ServedWorker): Promise<Target> {
+  await seedDetachedRankRun(served, items);
+  const visitors = pageVisitors();
+  await createProfiles(served.url.origin, catalog(items), visitors);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: slotsFilled };
+}
 
 /** The base commit in a worktree of its own, with the generated SDK module it bundles. */
 function checkoutBase(): { root: string; commit: string } {
@@ -49,7 +72,12 @@ async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const { root, commit } = checkoutBase();
-  const cfg = readWranglerConfig();
+  let origin: Origin | null = null;
+  let cfg = readWranglerConfig();
+  if (page) {
+    origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null);
+    cfg = { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } };
+  }
   const adjust = consumer ? undefined : withoutQueueConsumer;
   const bundles = { base: bundleWorker(root, join(WORK_DIR, "ab-bundle-base")), tree: bundleWorker(ROOT, join(WORK_DIR, "ab-bundle-tree")) };
   const served: Partial<Record<keyof typeof bundles, ServedWorker>> = {};
@@ -58,28 +86,40 @@ async function main(): Promise<void> {
       served[side] = await serveAura(bundles[side].path, freshDir(join(STATE_DIR, `ab-${side}`)), [], cfg, adjust);
       if (pinning.enabled) pinServed(served[side]!, pinning.serverCore!);
     }
-    const targets = { base: await seedDetachedRankRun(served.base!, items), tree: await seedDetachedRankRun(served.tree!, items) };
+    const seed = (side: ServedWorker) => (page ? seedPageRun(side) : seedDetachedRankRun(side, items));
+    const targets = { base: await seed(served.base!), tree: await seed(served.tree!) };
     // Warm both (JIT, profile caches, plans) before anything counts.
-    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections: 16, durationS: 3, serverPid: served[side]!.pid });
+    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections, durationS: 3, serverPid: served[side]!.pid });
     const cpu = { base: [] as number[], tree: [] as number[] };
+    const pages = { base: 0, tree: 0 };
+    const unfilled = { base: 0, tree: 0 };
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always follows the other.
       for (const side of r % 2 === 0 ? (["base", "tree"] as const) : (["tree", "base"] as const)) {
-        const run = await closedLoop(targets[side], { connections: 16, durationS: seconds, serverPid: served[side]!.pid });
+        const run = await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
         if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
+        if (page) {
+          const filled = run.labels[PAGE_FILLED] ?? 0;
+          if (filled < 0.99 * run.ok) throw new Error(`${side}: fewer than 99 % of the pages had all their slots filled: ${JSON.stringify(run.labels)}`);
+          unfilled[side] += run.ok - filled;
+          pages[side] += run.ok;
+        }
         cpu[side].push(run.serverCpuUsPerRequest);
       }
     }
     const diffs = cpu.tree.map((t, i) => ((t - cpu.base[i]!) / cpu.base[i]!) * 100);
     const { mean, median: medianDiff, low, high } = pairedInterval(diffs);
-    console.log(`personalized /v1/rank, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (16 connections)`);
-    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(summarize(cpu.base).p50)}`);
-    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(summarize(cpu.tree).p50)}`);
+    const what = page ? `personalized storefront page (100 KiB, 3 slots, origin not cacheable)` : "personalized /v1/rank";
+    console.log(`${what}, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (${connections} connections)`);
+    const failedOpen = (side: keyof typeof pages) => (page ? `; pages not fully filled ${unfilled[side]} of ${pages[side]}` : "");
+    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(summarize(cpu.base).p50)}${failedOpen("base")}`);
+    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(summarize(cpu.tree).p50)}${failedOpen("tree")}`);
     console.log(
       `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${low === null ? "n/a" : round(low)} to ${high === null ? "n/a" : round(high)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
     );
   } finally {
     for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);
+    origin?.close();
     removeBase();
   }
 }

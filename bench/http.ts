@@ -88,6 +88,8 @@ export interface HttpKit {
    * visitor's Durable Object woken by a cold pass (logged, not reported), then a rank warm-up at `rate`.
    */
   phase(items: Item[], rate: number, cfg?: WranglerConfig): Promise<ServedWorker>;
+  /** A fresh aura workerd over the persisted state with `items` seeded, before any request: a cold isolate. */
+  cold(items: Item[], cfg?: WranglerConfig): Promise<ServedWorker>;
   describe(r: LoadResult): string;
   profileCacheHits(target: Target, rate: number, total: number): number;
 }
@@ -219,12 +221,16 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
    * Durable Objects), one rank per visitor to wake every object (reported: the cold path), then a warm-up.
    */
   let seeded = items1k.length;
-  const phase = async (items: typeof items1k, rate: number, cfg = wrangler, report = true, adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o) => {
+  const coldAura = async (items: typeof items1k, cfg = wrangler, adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o) => {
     const w = await startAura(bundle.path, persist, logs, cfg, opts, adjust);
     if (items.length !== seeded) {
       await seedCatalog(await w.mf.getD1Database("DB"), items, `synthetic-${items.length}`);
       seeded = items.length;
     }
+    return w;
+  };
+  const phase = async (items: typeof items1k, rate: number, cfg = wrangler, report = true, adjust: (o: MiniflareOptions) => MiniflareOptions = (o) => o) => {
+    const w = await coldAura(items, cfg, adjust);
     const n = items.length.toLocaleString("en-US");
     const cold = await onePass(visitorPassTarget(w.url.origin, items), 4, w.pid);
     opts.log(`  cold pass, first rank of each of ${POOL_SIZE} visitors (${n} items), 4 in flight: ${describe(cold)} ${JSON.stringify(cold.labels)}`);
@@ -252,6 +258,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     startAura: (dir, cfg = wrangler) => startAura(bundle.path, dir, logs, cfg, opts),
     stop: (w) => stop(w, opts),
     phase: async (items, rate, cfg = wrangler) => (await phase(items, rate, cfg, false)).w,
+    cold: (items, cfg = wrangler) => coldAura(items, cfg),
     describe,
     profileCacheHits: (target, rate, total) => estimateProfileCacheHits(target, rate, total, cacheTtl),
   };
