@@ -2,7 +2,7 @@
 // request that arrives while they run, and must outlive the request that happened to start them. A page stops
 // waiting for its decisions at its budget (50 ms) and its response can end before a cold isolate's first snapshot
 // build does; the runtime cancels what an ended request left running. On an isolate serving only pages, every page
-// then started a build that no page saw finish: in the benchmark's setup, 0 of 600 pages over 8 s had a slot
+// then started a build that no page saw finish: in the benchmark's setup, 0 of 611 pages over 8 s had a slot
 // filled, each having waited the whole budget. Checked here at the runtime's boundary (what each load hands to
 // the starting request's waitUntil), since a test's requests all share the runner's context and are never cut.
 import { env } from "cloudflare:workers";

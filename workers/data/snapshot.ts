@@ -82,8 +82,8 @@ export async function getSnapshot(env: Env, ctx: { waitUntil(p: Promise<unknown>
   if (!loading) {
     loading = track(() => rebuild(env));
     // The first build outlives the request that started it: a page stops waiting for it at its decision budget and
-    // its response may end before the build does, and the runtime cancels what an ended request left running. Every
-    // request of a cold isolate serving only pages then started a build and ended before it finished.
+    // its response may end before the build does, and the runtime cancels what an ended request left running.
+    // Without this, every page of a cold isolate serving only pages started a build and ended before it finished.
     ctx.waitUntil(loading.catch(() => undefined));
   }
   return loading;
