@@ -56,3 +56,12 @@ if (taught >= VISITORS_PER_CHANNEL) {
   await refresh();
   console.log(`hero_creative warmed up: ${2 * VISITORS_PER_CHANNEL} simulated visits, ${clicks} clicks`);
 }
+
+// A page whose decisions miss their budget (PAGE_DECISION_BUDGET_MS, 50) goes out as the storefront sent it. The
+// first pages after the warm-up compile the page path and reload the posteriors its last round re-affirmed, and
+// under `wrangler dev` they missed it: the first storefront page a new user opened was not personalized. A few
+// pages here take that cost instead.
+for (let i = 0; i < 3; i++) {
+  const res = await api("/", { headers: { cookie: `aura_aid=anon_warmpage${i}0000; aura_consent=analytics,personalization` } });
+  await res.text();
+}
