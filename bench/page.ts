@@ -302,7 +302,7 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
 
     // A cold isolate whose first requests are pages: no rank request has built its decision snapshot first. Until
     // 3e16c7d its first snapshot build belonged to the page that started it, which ended at its decision budget
-    // before the build did, so no page on such an isolate was ever personalized.
+    // before the build did, so while pages kept coming none on such an isolate was personalized.
     const coldCase: PageCase = { id: "page_cold_pages_only", name: "aura, a cold isolate serving only pages (origin page not cacheable)", path: bypass.path };
     const coldS = kit.opts.quick ? 2 : 4;
     const coldAura = await kit.cold(items, auraCfg);

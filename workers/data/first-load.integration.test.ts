@@ -1,10 +1,11 @@
 // An isolate's first loads (the catalog snapshot, the experiments' posteriors, the opt-out set) are shared by every
 // request that arrives while they run, and must outlive the request that happened to start them. A page stops
 // waiting for its decisions at its budget (50 ms) and its response can end before a cold isolate's first snapshot
-// build does; the runtime cancels what an ended request left running. On an isolate serving only pages, every page
-// then started a build that no page saw finish: in the benchmark's setup, 0 of 611 pages over 8 s had a slot
-// filled, each having waited the whole budget. Checked here at the runtime's boundary (what each load hands to
-// the starting request's waitUntil), since a test's requests all share the runner's context and are never cut.
+// build does; the runtime cancels what an ended request left running. On an isolate serving only pages, under
+// steady traffic every page started a build that no page saw finish: in the benchmark's setup, 0 of 611 pages over
+// 8 s had a slot filled, each having waited the whole budget. Checked here at the runtime's boundary (what each
+// load hands to the starting request's waitUntil), since a test's requests all share the runner's context and are
+// never cut.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { isOptedOut } from "../privacy/opt-out";
