@@ -21,7 +21,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { closedLoop, type Target } from "./loadgen";
-import { pageView, pageVisitors, slotsFilled, startOrigin, storefrontPage, type Origin } from "./page";
+import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, summarize } from "./stats";
 import { catalog, createProfiles, seedDetachedRankRun } from "./workload";
@@ -32,7 +32,6 @@ const rounds = numberOption("rounds", 12);
 const seconds = numberOption("seconds", 2);
 const consumer = flagOption("consumer");
 const page = flagOption("page");
-const PAGE_FILLED = slotsFilled('data-aura-rendered="server"'.repeat(3));
 /**
  * In flight at once. A page's slots wait at most PAGE_DECISION_BUDGET_MS (50) from its arrival, and a page queued
  * behind others on the one core spends that wait there; 4 at a time (~1.2 ms of CPU each here) keep every page
@@ -46,7 +45,7 @@ async function seedPageRun(served: ServedWorker): Promise<Target> {
   const visitors = pageVisitors();
   await createProfiles(served.url.origin, catalog(items), visitors);
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: slotsFilled };
+  return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: pageLabel };
 }
 
 /** The base commit in a worktree of its own, with the generated SDK module it bundles. */
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
         const run = await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
         if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
         if (page) {
-          const filled = run.labels[PAGE_FILLED] ?? 0;
+          const filled = pagesFilled(run);
           if (filled < 0.99 * run.ok) throw new Error(`${side}: fewer than 99 % of the pages had all their slots filled: ${JSON.stringify(run.labels)}`);
           unfilled[side] += run.ok - filled;
           pages[side] += run.ok;

@@ -2,7 +2,7 @@
 // schedule that alternates them, and the interval on the per-round differences.
 import { describe, expect, it } from "vitest";
 import { mergeBlocks, type LoadResult } from "./loadgen";
-import { interleavedSchedule, proxyFirst } from "./page";
+import { interleavedSchedule, pageLabel, pagesFilled, proxyFirst } from "./page";
 import { pairedInterval } from "./stats";
 
 function block(over: Partial<LoadResult>): LoadResult {
@@ -92,5 +92,21 @@ describe("pairedInterval", () => {
     expect(r.low!).toBeCloseTo(3 - 1.963243, 5);
     expect(r.high!).toBeCloseTo(3 + 1.963243, 5);
     expect(pairedInterval([2])).toEqual({ mean: 2, median: 2, low: null, high: null });
+  });
+});
+
+describe("pages counted as filled", () => {
+  const page = (slots: number) => `<html>${'<section data-aura-rendered="server"></section>'.repeat(slots)}</html>`;
+  it("counts only answers with every slot filled, whatever their cache outcome, per kind or overall", () => {
+    const labels: Record<string, number> = {};
+    for (const [slots, cache, n] of [[3, "bypass", 5], [3, "hit", 2], [1, "miss", 4], [0, "bypass", 1]] as const) {
+      const label = pageLabel(page(slots), { "x-aura-cache": cache });
+      labels[label] = (labels[label] ?? 0) + n;
+    }
+    expect(labels["bypass, 3/3 slots filled"]).toBe(5);
+    // A fixed-rate run keeps labels per kind; a closed loop keeps them overall.
+    expect(pagesFilled(block({ byKind: { page: { sent: 12, ok: 12, errors: 0, errorKinds: {}, latencyMs: block({}).latencyMs, labels } } }))).toBe(7);
+    expect(pagesFilled(block({ labels, byKind: undefined }))).toBe(7);
+    expect(pagesFilled(block({ labels: { "bypass, 1/3 slots filled": 9 }, byKind: undefined }))).toBe(0);
   });
 });

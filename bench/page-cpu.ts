@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type TargetRequest } from "./loadgen";
-import { PAGE_RATE, pageLabel, pageVisitors, plainProxyOptions, PLAIN_PROXY_SCRIPT, startOrigin, storefrontPage } from "./page";
+import { PAGE_RATE, pageLabel, pagesFilled, pageView, pageVisitors, plainProxyOptions, PLAIN_PROXY_SCRIPT, startOrigin, storefrontPage } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, type ServedWorker } from "./server";
 import { round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     ].filter((c) => wanted.includes(c.name));
     const perRound = PAGE_RATE * seconds;
     const views = (consent: boolean): TargetRequest[] =>
-      Array.from({ length: perRound }, (_, k) => ({ kind: "page", path: "/?cache=no", body: null, headers: { cookie: `aura_aid=${visitors[k % visitors.length]!}${consent ? "; aura_consent=analytics,personalization" : ""}` } }));
+      Array.from({ length: perRound }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!, consent));
     const figures = new Map(cases.map((c) => [c.name, { cpu: [] as number[], d1: [] as number[], filled: 0, pages: 0 }]));
     // Round 0 warms every case up and is not counted.
     for (let r = 0; r <= rounds; r++) {
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         if (before === null || after === null) throw new Error("workerd's CPU time could not be read (no /proc for its pid)");
         f.cpu.push(round(((after - before) * 1000) / Math.max(1, run.ok)));
         if (d1Before !== null && d1After !== null) f.d1.push(round(((d1After - d1Before) * 1000) / Math.max(1, run.ok)));
-        f.filled += Object.entries(run.byKind?.page?.labels ?? {}).filter(([l]) => l.endsWith("3/3 slots filled")).reduce((a, [, n]) => a + n, 0);
+        f.filled += pagesFilled(run);
         f.pages += run.ok;
       }
     }

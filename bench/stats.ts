@@ -1,5 +1,5 @@
-import { studentTQuantile } from "../shared/stats/distributions";
 // Small statistics and formatting helpers shared by the micro-benchmarks and the load generator.
+import { studentTQuantile } from "../shared/stats/distributions";
 
 /** Nearest-rank percentile of an ascending-sorted array (p in 0..100). */
 export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
