@@ -24,7 +24,9 @@ describe("TCP loss counters", () => {
     const now = tcpLossCounters();
     // Linux has had all four counters for years; null would mean the notes silently lose them.
     expect(now).not.toBeNull();
-    expect(now!.retransmits).toBeGreaterThanOrEqual(now!.lossProbes);
+    // Counts since boot. No order between them holds: a tail-loss probe may carry new data rather than a
+    // retransmit (one machine here read 3,448 probes against 3,446 retransmits).
+    for (const v of Object.values(now!)) expect(Number.isInteger(v) && v >= 0).toBe(true);
     const before = { retransmits: 10, lossProbes: 7, timeouts: 1, alreadyReceived: 6 };
     const after = { retransmits: 95, lossProbes: 90, timeouts: 1, alreadyReceived: 89 };
     expect(tcpLossBetween(before, after)).toEqual({ retransmits: 85, lossProbes: 83, timeouts: 0, alreadyReceived: 83 });
