@@ -3,7 +3,8 @@
 // once (each its own workerd, pinned to the same core) and measured in alternating short closed loops, so the
 // machine's drift (this VM's CPU per request moves by 10-20 % within minutes) lands on both sides of every pair.
 // Separate runs of bench/rank-cpu.ts, minutes apart, disagreed with each other by more than the changes they were
-// meant to judge.
+// meant to judge. Where perf has an instructions counter, each loop's instructions per request are compared too:
+// they move less than CPU time when the VM's host is busy.
 //
 //   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--consumer] [--page]
 //
@@ -22,7 +23,7 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { closedLoop, type Target } from "./loadgen";
 import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
+import { bundleWorker, countInstructions, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, summarize } from "./stats";
 import { catalog, createProfiles, seedDetachedRankRun } from "./workload";
 
@@ -48,7 +49,7 @@ async function seedPageRun(served: ServedWorker): Promise<Target> {
   return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: pageLabel };
 }
 
-/** The base commit in a worktree of its own, with the generated SDK module it bundles. */
+/** The base commit in a worktree of its own (bundleWorker builds the generated SDK module it imports). */
 function checkoutBase(): { root: string; commit: string } {
   const commit = execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT, encoding: "utf8" }).trim();
   const root = join(WORK_DIR, "ab-base");
@@ -56,7 +57,6 @@ function checkoutBase(): { root: string; commit: string } {
   execFileSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
   execFileSync("git", ["worktree", "add", "--force", "--detach", root, commit], { cwd: ROOT, stdio: "ignore" });
   if (!existsSync(join(root, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
-  execFileSync("node", ["scripts/build-sdk.mjs"], { cwd: root, stdio: "ignore" });
   return { root, commit };
 }
 
@@ -91,13 +91,17 @@ async function main(): Promise<void> {
     // Warm both (JIT, profile caches, plans) before anything counts.
     for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections, durationS: 3, serverPid: served[side]!.pid });
     const cpu = { base: [] as number[], tree: [] as number[] };
+    const instructions = { base: [] as number[], tree: [] as number[] };
     const pages = { base: 0, tree: 0 };
     const unfilled = { base: 0, tree: 0 };
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always follows the other.
       for (const side of r % 2 === 0 ? (["base", "tree"] as const) : (["tree", "base"] as const)) {
+        const counter = await countInstructions(served[side]!.pid!);
         const run = await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
+        const counted = await counter.stop();
         if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
+        if (counted !== null) instructions[side].push(Math.round(counted / run.ok));
         if (page) {
           const filled = pagesFilled(run);
           if (filled < 0.99 * run.ok) throw new Error(`${side}: fewer than 99 % of the pages had all their slots filled: ${JSON.stringify(run.labels)}`);
@@ -107,16 +111,22 @@ async function main(): Promise<void> {
         cpu[side].push(run.serverCpuUsPerRequest);
       }
     }
-    const diffs = cpu.tree.map((t, i) => ((t - cpu.base[i]!) / cpu.base[i]!) * 100);
-    const { mean, median: medianDiff, low, high } = pairedInterval(diffs);
     const what = page ? `personalized storefront page (100 KiB, 3 slots, origin not cacheable)` : "personalized /v1/rank";
     console.log(`${what}, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (${connections} connections)`);
     const failedOpen = (side: keyof typeof pages) => (page ? `; pages not fully filled ${unfilled[side]} of ${pages[side]}` : "");
-    console.log(`  base ${commit}: ${cpu.base.join(" ")} µs/req; median ${round(summarize(cpu.base).p50)}${failedOpen("base")}`);
-    console.log(`  working tree: ${cpu.tree.join(" ")} µs/req; median ${round(summarize(cpu.tree).p50)}${failedOpen("tree")}`);
-    console.log(
-      `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${low === null ? "n/a" : round(low)} to ${high === null ? "n/a" : round(high)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
-    );
+    const report = (unit: string, per: { base: number[]; tree: number[] }) => {
+      const diffs = per.tree.map((t, i) => ((t - per.base[i]!) / per.base[i]!) * 100);
+      const { mean, median: medianDiff, low, high } = pairedInterval(diffs);
+      console.log(`  base ${commit}: ${per.base.join(" ")} ${unit}; median ${round(summarize(per.base).p50)}${failedOpen("base")}`);
+      console.log(`  working tree: ${per.tree.join(" ")} ${unit}; median ${round(summarize(per.tree).p50)}${failedOpen("tree")}`);
+      console.log(
+        `  working tree vs base, per pair: mean ${round(mean)} % (95 % CI ${low === null ? "n/a" : round(low)} to ${high === null ? "n/a" : round(high)} %), median ${round(medianDiff)} %; lower in ${diffs.filter((d) => d < 0).length} of ${diffs.length} pairs`,
+      );
+    };
+    report("µs/req", cpu);
+    // Every loop counted, or the machine has no counter: then CPU time is all there is.
+    if (instructions.base.length === rounds && instructions.tree.length === rounds) report("instructions/req", instructions);
+    else console.log("  instructions per request: not counted (perf stat has no instructions counter here)");
   } finally {
     for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);
     origin?.close();

@@ -1,7 +1,7 @@
 // Serving the Worker for the HTTP benchmarks: bundle it like a deploy (`wrangler deploy --dry-run`), run the
 // bundle in workerd through Miniflare's programmatic API with wrangler.toml's bindings, and reach it on a
 // direct workerd socket (no entry worker, no Node proxy). Also: CPU pinning and per-process CPU accounting.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
@@ -112,6 +112,11 @@ export const BENCH_SECRETS = { ADMIN_API_KEY: "bench-admin-key", VISITOR_ID_SALT
  */
 export function bundleWorker(root = ROOT, outDir = BUNDLE_DIR): { path: string; bytes: number } {
   rmSync(outDir, { recursive: true, force: true });
+  // The Worker imports the storefront SDK's generated module (workers/generated/sdk.ts, not committed): build it
+  // here too, so the profiling tools run straight after a clone, not only through `npm run bench` (0.4 s).
+  execFileSync("node", ["scripts/build-sdk.mjs"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  // Every tool bundles first, then writes its scratch (profiles, pages, perf data) under bench/.work.
+  mkdirSync(WORK_DIR, { recursive: true });
   execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
@@ -447,6 +452,36 @@ export function tcpLossCounters(): TcpLossCounters | null {
 export function tcpLossBetween(a: TcpLossCounters | null, b: TcpLossCounters | null): TcpLossCounters | null {
   if (!a || !b) return null;
   return { retransmits: b.retransmits - a.retransmits, lossProbes: b.lossProbes - a.lossProbes, timeouts: b.timeouts - a.timeouts, alreadyReceived: b.alreadyReceived - a.alreadyReceived };
+}
+
+/**
+ * Retired instructions of a process (user and kernel, all threads) from now until `stop()`, counted by `perf stat`.
+ * On this shared VM CPU time per request moves 10-20 % within minutes (and ~3x between machines) while the
+ * instructions a request retires hardly move, so an A/B of a small change reads far tighter in instructions.
+ * `stop()` gives null where there is no such counter (many VMs answer "not supported") or no perf.
+ */
+export async function countInstructions(pid: number): Promise<{ stop(): Promise<number | null> }> {
+  let stderr = "";
+  let failed = false;
+  const child = spawn("perf", ["stat", "-e", "instructions", "-x", ",", "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
+  child.on("error", () => {
+    failed = true;
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  // perf attaches to the process's threads after it starts: give it that moment before the counted work begins.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return {
+    async stop() {
+      if (!failed) child.kill("SIGINT");
+      await closed;
+      const line = stderr.split("\n").find((l) => l.split(",")[2]?.startsWith("instructions"));
+      const count = line === undefined ? NaN : Number(line.split(",")[0]);
+      return failed || !Number.isFinite(count) ? null : count;
+    },
+  };
 }
 
 /** CPU time of this Node process (all threads), ms. */
