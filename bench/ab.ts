@@ -6,7 +6,7 @@
 // meant to judge. Where perf has an instructions counter, each loop's instructions per request are compared too:
 // they move less than CPU time when the VM's host is busy.
 //
-//   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--consumer] [--page]
+//   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--warmup 3] [--consumer] [--page]
 //
 // --page: the page benchmark's 100 KB storefront page from its Node origin (on the load generator's core), not
 // cacheable, viewed by its visitors with consent: origin fetch, three slot decisions and the rewrite per request.
@@ -31,6 +31,8 @@ const base = option("base", "HEAD");
 const items = numberOption("items", 1000);
 const rounds = numberOption("rounds", 12);
 const seconds = numberOption("seconds", 2);
+/** Closed-loop seconds per side before anything counts. A slow machine needs more (its rank path took ~15 s). */
+const warmup = numberOption("warmup", 3);
 const consumer = flagOption("consumer");
 const page = flagOption("page");
 /**
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     const seed = (side: ServedWorker) => (page ? seedPageRun(side) : seedDetachedRankRun(side, items));
     const targets = { base: await seed(served.base!), tree: await seed(served.tree!) };
     // Warm both (JIT, profile caches, plans) before anything counts.
-    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections, durationS: 3, serverPid: served[side]!.pid });
+    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections, durationS: warmup, serverPid: served[side]!.pid });
     const cpu = { base: [] as number[], tree: [] as number[] };
     const instructions = { base: [] as number[], tree: [] as number[] };
     const pages = { base: 0, tree: 0 };

@@ -456,8 +456,8 @@ export function tcpLossBetween(a: TcpLossCounters | null, b: TcpLossCounters | n
 
 /**
  * Retired instructions of a process (user and kernel, all threads) from now until `stop()`, counted by `perf stat`.
- * On this shared VM CPU time per request moves 10-20 % within minutes (and ~3x between machines) while the
- * instructions a request retires hardly move, so an A/B of a small change reads far tighter in instructions.
+ * On this shared VM CPU time per request moves 10-20 % within minutes (and ~3x between machines) with the host's
+ * contention, which instructions do not see; the Worker's own GC and JIT move both (bench/README.md, ab.ts).
  * `stop()` gives null where there is no such counter (many VMs answer "not supported") or no perf.
  */
 export async function countInstructions(pid: number): Promise<{ stop(): Promise<number | null> }> {
