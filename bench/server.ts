@@ -413,9 +413,9 @@ export function machineBusyMs(): number | null {
  * because a segment was known lost: the last segment again, or new data when there is some, so a probe is not
  * always a retransmit and this count may pass `retransmits`), `timeouts` retransmission timeouts (the segment, or
  * a SYN, waits ≥ 200 ms, the minimum RTO, or 1 s for a SYN), and `alreadyReceived` the D-SACKs that came back: the
- * peer already had what was sent again, so nothing waited for that copy. On loopback here the retransmits are almost all spurious
- * probes: with one segment in flight Linux waits two round trips plus the minimum RTO before probing, and a
- * client's delayed ACK (up to 200 ms on a keep-alive connection it is not using) can lose that race.
+ * peer already had what was sent again, so nothing waited for that copy. On loopback here the retransmits are
+ * almost all spurious probes: with one segment in flight Linux waits two round trips plus the minimum RTO before
+ * probing, and a client's delayed ACK (up to 200 ms on a keep-alive connection it is not using) can lose that race.
  */
 export interface TcpLossCounters {
   retransmits: number;
