@@ -24,7 +24,7 @@ import { flagOption, numberOption, option } from "./cli";
 import { closedLoop, type Target } from "./loadgen";
 import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
 import { bundleWorker, countInstructions, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
-import { pairedInterval, round, summarize } from "./stats";
+import { pairedInterval, round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, seedDetachedRankRun } from "./workload";
 
 const base = option("base", "HEAD");
@@ -47,7 +47,7 @@ async function seedPageRun(served: ServedWorker): Promise<Target> {
   await seedDetachedRankRun(served, items);
   const visitors = pageVisitors();
   await createProfiles(served.url.origin, catalog(items), visitors);
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await sleep(3000);
   return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: pageLabel };
 }
 
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always follows the other.
       for (const side of r % 2 === 0 ? (["base", "tree"] as const) : (["tree", "base"] as const)) {
-        const counter = await countInstructions(served[side]!.pid!);
+        const counter = await countInstructions(served[side]!.pid);
         const run = await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
         const counted = await counter.stop();
         if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     report("µs/req", cpu);
     // Every loop counted, or the machine has no counter: then CPU time is all there is.
     if (instructions.base.length === rounds && instructions.tree.length === rounds) report("instructions/req", instructions);
-    else console.log("  instructions per request: not counted (perf stat has no instructions counter here)");
+    else console.log("  instructions per request: not counted (no perf, no instructions counter here, or no workerd pid)");
   } finally {
     for (const side of ["base", "tree"] as const) if (served[side]) await stopServed(served[side]!);
     origin?.close();

@@ -5,6 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
+import { sleep } from "./stats";
 
 export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 export const BUNDLE_DIR = join(ROOT, "bench", ".bundle");
@@ -458,9 +459,10 @@ export function tcpLossBetween(a: TcpLossCounters | null, b: TcpLossCounters | n
  * Retired instructions of a process (user and kernel, all threads) from now until `stop()`, counted by `perf stat`.
  * On this shared VM CPU time per request moves 10-20 % within minutes (and ~3x between machines) with the host's
  * contention, which instructions do not see; the Worker's own GC and JIT move both (bench/README.md, ab.ts).
- * `stop()` gives null where there is no such counter (many VMs answer "not supported") or no perf.
+ * `stop()` gives null where there is no such counter (many VMs answer "not supported"), no perf, or no pid.
  */
-export async function countInstructions(pid: number): Promise<{ stop(): Promise<number | null> }> {
+export async function countInstructions(pid: number | null): Promise<{ stop(): Promise<number | null> }> {
+  if (pid === null) return { stop: async () => null };
   let stderr = "";
   let failed = false;
   const child = spawn("perf", ["stat", "-e", "instructions", "-x", ",", "-p", String(pid)], { stdio: ["ignore", "ignore", "pipe"] });
@@ -472,7 +474,7 @@ export async function countInstructions(pid: number): Promise<{ stop(): Promise<
   });
   const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
   // perf attaches to the process's threads after it starts: give it that moment before the counted work begins.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await sleep(100);
   return {
     async stop() {
       if (!failed) child.kill("SIGINT");
