@@ -263,7 +263,7 @@ const GOOD_BODY = "Hi {{first_name}},\nOur Golden Hour Lightroom Presets pack co
 const SUBTLE = "Only real creators buy from us, not those people from over there";
 
 function messageResponse(text: string, usage: Record<string, number>): Response {
-  return Response.json({ id: "msg_fake", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage });
+  return Response.json({ id: "msg_fake", type: "message", role: "assistant", model: "claude-sonnet-5-5", content: [{ type: "text", text }], stop_reason: "end_turn", stop_sequence: null, usage });
 }
 
 function fakeClaude(log: FakeLog): typeof fetch {
@@ -338,7 +338,7 @@ describe("a campaign written by Claude (fake fetch at the SDK boundary)", () => 
     for (const segment of view.design.segments) {
       const first = view.variants.filter((v) => v.segment_id === segment.id && v.attempt === 1);
       expect(first.length, segment.id).toBe(3);
-      expect(first.every((v) => v.generator === "claude:claude-sonnet-4-5")).toBe(true);
+      expect(first.every((v) => v.generator === "claude:claude-sonnet-5-5")).toBe(true);
     }
     // The profane, guarantee-making variant is blocked by the local rules; the subtle one by the LLM classifier.
     const blocked = view.variants.filter((v) => v.status === "blocked");
@@ -360,7 +360,10 @@ describe("a campaign written by Claude (fake fetch at the SDK boundary)", () => 
     expect(view.usage!.failures).toBe(1);
     expect(view.usage!.cache_creation_input_tokens).toBe(2500);
     expect(view.usage!.cache_read_input_tokens).toBeGreaterThan(0);
-    expect(view.usage!.cost_usd!).toBeGreaterThan(0);
+    // Sonnet 5.5's list prices per million tokens: $2 in, $10 out, $2.50 to write the cache, $0.10 to read it.
+    const u = view.usage!;
+    expect(u.cost_usd).toBeCloseTo((u.input_tokens * 2 + u.output_tokens * 10 + u.cache_creation_input_tokens * 2.5 + u.cache_read_input_tokens * 0.1) / 1e6, 6);
+    expect(u.cost_usd!).toBeGreaterThan(0);
 
     expect((await call(`/v1/campaigns/${created.campaign_id}/approve`, { method: "POST", admin: true })).status).toBe(200);
     const sends = csvRows(await (await call(`/v1/campaigns/${created.campaign_id}/sends.csv`, { admin: true })).text());

@@ -26,7 +26,7 @@ declare namespace Cloudflare {
 		EVENTS_RETENTION_DAYS: "395";
 		FEATURES_RETENTION_DAYS: "90";
 		MIN_SEGMENT_SIZE: "50";
-		ANTHROPIC_MODEL: "claude-sonnet-4-5";
+		ANTHROPIC_MODEL: "claude-sonnet-5-5";
 		LLM_TIMEOUT_MS: "30000";
 		LLM_MAX_RETRIES: "3";
 		LLM_CONCURRENCY: "4";

@@ -29,20 +29,33 @@ export function llmSettings(env: Env): LlmSettings | null {
   if (!key) return null;
   return {
     apiKey: key,
-    model: env.ANTHROPIC_MODEL || "claude-sonnet-4-5",
+    model: env.ANTHROPIC_MODEL || "claude-sonnet-5-5",
     timeoutMs: Number(env.LLM_TIMEOUT_MS || "30000"),
     maxRetries: Number(env.LLM_MAX_RETRIES || "3"),
     concurrency: Math.max(1, Number(env.LLM_CONCURRENCY || "4")),
   };
 }
 
-/** USD per million tokens: input, output, cache write (5-minute), cache read. Unknown models report no cost. */
-const PRICES: Record<string, [number, number, number, number]> = {
+/**
+ * USD per million tokens: input, output, cache write (5-minute), cache read. Unknown models report no cost.
+ * Sonnet 5.5's cache reads went from $0.20 to $0.10 on 2026-10-07.
+ */
+export const PRICES: Record<string, [number, number, number, number]> = {
   "claude-opus-4-5": [5, 25, 6.25, 0.5],
   "claude-sonnet-4-5": [3, 15, 3.75, 0.3],
   "claude-sonnet-4-6": [3, 15, 3.75, 0.3],
+  "claude-sonnet-5": [2, 10, 2.5, 0.2],
+  "claude-sonnet-5-5": [2, 10, 2.5, 0.1],
   "claude-haiku-4-5": [1, 5, 1.25, 0.1],
 };
+
+/**
+ * Tokens allowed for thinking on top of an answer's own `maxTokens`. Sonnet 5 and later think adaptively by
+ * default (and refuse to turn it off), and thinking counts against max_tokens: a 400-token cap sized for the
+ * answer alone would end some calls at max_tokens with no answer. A cap is not a charge: only the tokens
+ * generated are billed.
+ */
+export const THINKING_ALLOWANCE_TOKENS = 8000;
 
 export interface LlmUsage {
   requests: number;
@@ -86,7 +99,7 @@ export class ClaudeClient {
       if (opts.cachedContext) system.push({ type: "text", text: opts.cachedContext, cache_control: { type: "ephemeral" } });
       const message = await this.client.messages.create({
         model: this.settings.model,
-        max_tokens: opts.maxTokens,
+        max_tokens: opts.maxTokens + THINKING_ALLOWANCE_TOKENS,
         system,
         messages: [{ role: "user", content: opts.user }],
         output_config: { format: { type: "json_schema", schema: opts.jsonSchema } },

@@ -54,7 +54,11 @@ assistantRouter.post("/", async (c) => {
   ].join("\n");
   const claude = new ClaudeClient(settings);
   const answer = await claude.structured({ system: SYSTEM, user, schema: AssistantAnswer, jsonSchema: assistantAnswerJsonSchema, maxTokens: 400 });
-  if (!answer.ok) throw new ApiError(503, "assistant_unavailable", `the LLM assistant failed (${answer.error}); use the rule-based assistant`);
+  if (!answer.ok) {
+    // The shopper is sent to the rule-based assistant; the operator needs to see why (a refused key, an outage).
+    console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), assistant: answer.error }));
+    throw new ApiError(503, "assistant_unavailable", `the LLM assistant failed (${answer.error}); use the rule-based assistant`);
+  }
   const served = new Set(ranking.items.map((i) => i.content_id));
   const picked = answer.value.item_ids.filter((id) => served.has(id));
   // Shoppers see this text directly: the same local safety screen as campaign copy stands between them.
