@@ -40,7 +40,7 @@ export function llmSettings(env: Env): LlmSettings | null {
  * USD per million tokens: input, output, cache write (5-minute), cache read. Unknown models report no cost.
  * Sonnet 5.5's cache reads went from $0.20 to $0.10 on 2026-10-07.
  */
-export const PRICES: Record<string, [number, number, number, number]> = {
+const PRICES: Record<string, [number, number, number, number]> = {
   "claude-opus-4-5": [5, 25, 6.25, 0.5],
   "claude-sonnet-4-5": [3, 15, 3.75, 0.3],
   "claude-sonnet-4-6": [3, 15, 3.75, 0.3],
@@ -51,8 +51,8 @@ export const PRICES: Record<string, [number, number, number, number]> = {
 
 /**
  * Tokens allowed for thinking on top of an answer's own `maxTokens`. Sonnet 5 and later think adaptively by
- * default (and refuse to turn it off), and thinking counts against max_tokens: a 400-token cap sized for the
- * answer alone would end some calls at max_tokens with no answer. A cap is not a charge: only the tokens
+ * default (Sonnet 5.5 refuses to turn it off), and thinking counts against max_tokens: a 400-token cap sized for
+ * the answer alone would end some calls at max_tokens with no answer. A cap is not a charge: only the tokens
  * generated are billed.
  */
 export const THINKING_ALLOWANCE_TOKENS = 8000;
