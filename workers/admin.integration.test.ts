@@ -1,7 +1,7 @@
 // Operator endpoints: catalog upserts (JSON and CSV, all or nothing), content search, segments, health.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, consentAll, expectError, json, seedDemo } from "./test/helpers";
+import { call, consentAll, expectError, json, minutesAgo, seedDemo } from "./test/helpers";
 
 beforeAll(seedDemo);
 
@@ -97,10 +97,10 @@ describe("GET /v1/segments/:user_id", () => {
       body: {
         anon_id: "anon_seg_quiz", consent: consentAll, device: "mobile",
         events: [
-          { type: "page_view", ts: "2026-11-21T09:00:00Z", product_id: "p151" },
-          { type: "page_view", ts: "2026-11-21T09:01:00Z", product_id: "p144" },
-          { type: "page_view", ts: "2026-11-21T09:02:00Z", product_id: "p158" },
-          { type: "quiz_answer", ts: "2026-11-21T09:03:00Z", quiz: { question: "skill", answer: "beginner" } },
+          { type: "page_view", ts: minutesAgo(60), product_id: "p151" },
+          { type: "page_view", ts: minutesAgo(59), product_id: "p144" },
+          { type: "page_view", ts: minutesAgo(58), product_id: "p158" },
+          { type: "quiz_answer", ts: minutesAgo(57), quiz: { question: "skill", answer: "beginner" } },
         ],
       },
     });

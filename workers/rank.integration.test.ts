@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "../shared/catalog/demo";
 import { app } from "./app";
-import { call, consentAll, json, seedDemo, waitFor } from "./test/helpers";
+import { call, consentAll, json, minutesAgo, seedDemo, waitFor } from "./test/helpers";
 
 interface RankBody {
   request_id: string;
@@ -39,10 +39,10 @@ describe("seed journeys", () => {
       await postEvents({
         anon_id: "anon_journey_social", session_id: "sess_social", consent: consentAll, device: "mobile",
         events: [
-          { type: "page_view", ts: "2026-11-21T10:00:00Z", url: "/guides/getting-started", page_type: "guide", category: "guide", referrer: "https://l.instagram.com/", utm },
-          { type: "page_view", ts: "2026-11-21T10:01:00Z", url: "/products/vector-starter-bundle", page_type: "product", product_id: "p122" },
-          { type: "search", ts: "2026-11-21T10:02:00Z", query: "beginner photo editing", page_type: "search" },
-          { type: "page_view", ts: "2026-11-21T10:03:00Z", url: "/guides/photo-editing-basics", page_type: "guide", category: "guide" },
+          { type: "page_view", ts: minutesAgo(60), url: "/guides/getting-started", page_type: "guide", category: "guide", referrer: "https://l.instagram.com/", utm },
+          { type: "page_view", ts: minutesAgo(59), url: "/products/vector-starter-bundle", page_type: "product", product_id: "p122" },
+          { type: "search", ts: minutesAgo(58), query: "beginner photo editing", page_type: "search" },
+          { type: "page_view", ts: minutesAgo(57), url: "/guides/photo-editing-basics", page_type: "guide", category: "guide" },
         ],
       }),
     ).toEqual({ accepted: 4 });
@@ -76,10 +76,10 @@ describe("seed journeys", () => {
     await postEvents({
       anon_id: "anon_journey_email", session_id: "sess_email", consent: consentAll, device: "desktop",
       events: [
-        { type: "page_view", ts: "2026-11-21T10:00:00Z", url: "/collections/pro-gear", page_type: "collection", category: "pro_gear", referrer: "https://mail.google.com/", utm },
-        { type: "page_view", ts: "2026-11-21T10:01:00Z", url: "/products/p151", page_type: "product", product_id: "p151" },
-        { type: "page_view", ts: "2026-11-21T10:02:00Z", url: "/products/p144", page_type: "product", product_id: "p144" },
-        { type: "page_view", ts: "2026-11-21T10:03:00Z", url: "/products/p158", page_type: "product", product_id: "p158" },
+        { type: "page_view", ts: minutesAgo(60), url: "/collections/pro-gear", page_type: "collection", category: "pro_gear", referrer: "https://mail.google.com/", utm },
+        { type: "page_view", ts: minutesAgo(59), url: "/products/p151", page_type: "product", product_id: "p151" },
+        { type: "page_view", ts: minutesAgo(58), url: "/products/p144", page_type: "product", product_id: "p144" },
+        { type: "page_view", ts: minutesAgo(57), url: "/products/p158", page_type: "product", product_id: "p158" },
       ],
     });
     const r = await rank({ surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_journey_email", device: "desktop", consent: consentAll, geo: { country: "US" } } });
@@ -118,7 +118,7 @@ describe("consent", () => {
   });
 
   it("refuses events without analytics consent and stores nothing", async () => {
-    const res = await call("/v1/events", { body: { anon_id: "anon_no_analytics", consent: ["personalization"], events: [{ type: "page_view", ts: "2026-11-21T10:00:00Z" }] } });
+    const res = await call("/v1/events", { body: { anon_id: "anon_no_analytics", consent: ["personalization"], events: [{ type: "page_view", ts: minutesAgo(60) }] } });
     expect(res.status).toBe(403);
     expect((await json<{ error: { code: string } }>(res)).error.code).toBe("consent_required");
     const stub = env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName("anon_no_analytics"));
@@ -126,7 +126,7 @@ describe("consent", () => {
   });
 
   it("logs analytics-only events without building a profile", async () => {
-    await postEvents({ anon_id: "anon_analytics_only", consent: ["analytics"], events: [{ type: "page_view", ts: "2026-11-21T10:00:00Z", category: "photo" }] });
+    await postEvents({ anon_id: "anon_analytics_only", consent: ["analytics"], events: [{ type: "page_view", ts: minutesAgo(60), category: "photo" }] });
     const stub = env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName("anon_analytics_only"));
     expect(await stub.getProfile()).toBeNull();
   });
@@ -179,8 +179,8 @@ describe("profiles through the queue", () => {
     const body = {
       anon_id: "anon_queue_1", session_id: "sess_q", consent: consentAll,
       events: [
-        { type: "page_view", ts: "2026-11-21T11:00:00Z", url: "/collections/vector", page_type: "collection", category: "vector" },
-        { type: "add_to_cart", ts: "2026-11-21T11:01:00Z", product_id: "p122" },
+        { type: "page_view", ts: minutesAgo(30), url: "/collections/vector", page_type: "collection", category: "vector" },
+        { type: "add_to_cart", ts: minutesAgo(29), product_id: "p122" },
       ],
     };
     await postEvents(body);
@@ -203,7 +203,7 @@ describe("profiles through the queue", () => {
   });
 
   it("shows the segment through GET /v1/segments/:user_id", async () => {
-    await postEvents({ anon_id: "anon_seg_1", consent: consentAll, device: "tablet", events: [{ type: "quiz_answer", ts: "2026-11-21T11:00:00Z", quiz: { question: "skill", answer: "pro" } }] });
+    await postEvents({ anon_id: "anon_seg_1", consent: consentAll, device: "tablet", events: [{ type: "quiz_answer", ts: minutesAgo(30), quiz: { question: "skill", answer: "pro" } }] });
     const res = await call("/v1/segments/anon_seg_1", { admin: true });
     expect(res.status).toBe(200);
     const body = await json<{ user_id: string; segments: { id: string; persona: string; assigned_at: string; features: { device_class: string } }[] }>(res);

@@ -79,3 +79,11 @@ export async function waitFor<T>(probe: () => Promise<T | null | undefined | fal
 }
 
 export const consentAll = ["analytics", "personalization"];
+
+/**
+ * An event time `minutes` before now. Journeys that classify a visitor must be dated relative to the clock: a
+ * fixed date turns a "new" visitor (first seen under 24 hours ago) into a "returning" one a day later.
+ */
+export function minutesAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString();
+}
