@@ -47,6 +47,7 @@ describe("POST /v1/assistant", () => {
     const sent = log.requests[0]!;
     expect(sent.model).toBe("claude-sonnet-5-5");
     expect(sent.max_tokens).toBe(400 + THINKING_ALLOWANCE_TOKENS);
+    expect(sent.max_tokens).toBe(8400); // 400 for the answer, 8,000 to think: a zero allowance fails here
     expect(Object.keys(sent).filter((k) => ["temperature", "top_p", "top_k", "thinking"].includes(k))).toEqual([]);
     expect((sent.messages as { role: string }[]).map((m) => m.role)).toEqual(["user"]);
   });

@@ -99,7 +99,7 @@ describe("secrets and identities", () => {
     // The assistant's failures were logged for the operator (the refused key, the unreachable API): the scan
     // below reads lines written next to the key.
     expect(logged.some((l) => l.includes('"assistant":"API error 401'))).toBe(true);
-    expect(logged.some((l) => l.includes("ECONNREFUSED") || l.includes("Connection error"))).toBe(true);
+    expect(logged.some((l) => l.includes('"assistant":"API error (no status): Connection error.'))).toBe(true);
     for (const line of logged) {
       for (const [name, value] of Object.entries(SECRETS)) expect(line.includes(value), `${name} logged: ${line.slice(0, 200)}`).toBe(false);
       expect(line.includes(CLIENT_IP), `client IP logged: ${line.slice(0, 200)}`).toBe(false);
