@@ -1,18 +1,23 @@
-// Cron work. Every minute: re-send reward-ledger batches whose consumer could not reach the bandit shards
-// (the consumer also sweeps, but only while messages flow; a quiet queue must not strand learned rewards).
+// Cron work. Every minute: judge again feedback rejected for an unknown decision whose decision has been logged
+// since, and re-send reward-ledger batches whose consumer could not reach the bandit shards (the consumer does
+// both too, but only while messages flow; a quiet queue must not strand learned rewards).
 // Every minute too: advance campaigns that are running (resume a long run) or scheduled and due.
 // Nightly: the jobs in workers/jobs/nightly.ts.
 import { drizzle } from "drizzle-orm/d1";
 import { advanceCampaign, dueCampaigns } from "./campaigns/pipeline";
 import { nightKey, runNightly } from "./jobs/nightly";
-import { sweepLedger } from "./queue/consumer";
+import { reconcileUnknownFeedback, sweepLedger } from "./queue/consumer";
 
 export const LEDGER_SWEEP_CRON = "* * * * *";
 export const NIGHTLY_CRON = "0 3 * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   if (controller.cron === LEDGER_SWEEP_CRON) {
-    const swept = await sweepLedger(env, drizzle(env.DB));
+    const db = drizzle(env.DB);
+    // A success it adds whose shard cannot be reached stays pending; a later sweep re-sends it.
+    const reconciled = await reconcileUnknownFeedback(env, db);
+    if (reconciled.judged > 0) console.log(JSON.stringify({ level: "info", job: "feedback_reconcile", ...reconciled }));
+    const swept = await sweepLedger(env, db);
     if (swept.batches > 0) console.log(JSON.stringify({ level: "info", job: "ledger_sweep", ...swept }));
     for (const id of await dueCampaigns(env.DB, new Date(controller.scheduledTime))) {
       const after = await advanceCampaign(env, id, Number(env.CAMPAIGN_RUN_BUDGET_MS || "20000"));

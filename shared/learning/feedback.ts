@@ -47,6 +47,17 @@ export function meetsMetric(reward: RewardType, metric: RewardType): boolean {
   return r >= 0 && m >= 0 ? r >= m : reward === metric;
 }
 
+/**
+ * The reason feedback is rejected with when no decision with its request id has been logged (yet). Its decision may
+ * still land later (a decision log delayed by D1 retries), so rows with this reason are judged again once it does:
+ * the text is matched by prefix (UNKNOWN_DECISION_SQL and the partial index on it), so keep it stable.
+ */
+export const UNKNOWN_DECISION_REASON = "unknown request_id";
+
+export function unknownDecisionReason(requestId: string): string {
+  return `${UNKNOWN_DECISION_REASON} ${requestId}`;
+}
+
 export function judgeFeedback(decision: LoggedDecision, fb: IncomingFeedback): FeedbackVerdict {
   const served = decision.items.includes(fb.item_id) || (decision.arm !== null && decision.arm === fb.item_id);
   if (!served) return { status: "rejected", reason: `item ${fb.item_id} was not served by ${fb.request_id}` };

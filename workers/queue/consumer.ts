@@ -17,7 +17,7 @@ import { decisions, events, experiments, feedback, rejectedMessages, rewardLedge
 import { viewVisitor } from "../../shared/decision/decide";
 import { shardOf } from "../../shared/experiments/assign";
 import type { RewardType } from "../../shared/experiments/schema";
-import { judgeFeedback, pullEntry, successEntry, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
+import { judgeFeedback, pullEntry, successEntry, unknownDecisionReason, type IncomingFeedback, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { hashVisitorId } from "../../shared/privacy";
 import { banditShard, type ArmDelta } from "../bandit/shard";
@@ -184,7 +184,8 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
         deferred.set(deferrals + 1, group);
         continue;
       }
-      const verdict = decision ? judgeFeedback(decision, body) : ({ status: "rejected", reason: `unknown request_id ${body.request_id}` } as const);
+      // Not final: if the decision is logged later, reconcileUnknownFeedback judges this row again.
+      const verdict = decision ? judgeFeedback(decision, body) : ({ status: "rejected", reason: unknownDecisionReason(body.request_id) } as const);
       feedbackRows.push({
         id: body.feedback_id,
         dedupeKey: `${body.request_id}|${body.item_id}|${body.reward_type}`,
@@ -259,6 +260,12 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   }
   if (Date.now() - lastSweep >= SWEEP_AFTER_MS) {
     lastSweep = Date.now();
+    try {
+      const reconciled = await reconcileUnknownFeedback(env, db);
+      if (reconciled.judged > 0) console.log(JSON.stringify({ level: "info", queue: batch.queue, job: "feedback_reconcile", ...reconciled }));
+    } catch (err) {
+      warn(batch.queue, `feedback reconciliation failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     try {
       await sweepLedger(env, db);
     } catch (err) {
@@ -366,6 +373,83 @@ export async function sweepLedger(env: Env, db: Db, minAgeMs = SWEEP_AFTER_MS, m
     rows += sums.reduce((n, s) => n + s.pulls + s.successes, 0);
   }
   return { batches: byBatch.size, rows };
+}
+
+/** How long after it was received feedback rejected for an unknown decision is still looked at again. */
+export const RECONCILE_WINDOW_MS = 24 * 3_600_000;
+/** Unknown-decision rejections read per reconciliation, newest first: a flood of forged ids costs a bounded scan. */
+const RECONCILE_SCAN = 5000;
+
+/**
+ * Feedback the consumer stopped waiting for: it was rejected as unknown after UNKNOWN_DECISION_ATTEMPTS deliveries
+ * (about 14 s), but a decision log held back longer (D1 failures retry it 2 to 32 s apart, five times; a consumer
+ * behind on a backlog) still lands. Such a row is judged again against its decision, updated in place, and a
+ * success goes into the ledger under a batch id of its own, as the consumer's do, then to the bandit. Runs from the
+ * consumer's sweep and the minute cron. Two runs at once apply a success once: the UPDATE only takes a row still
+ * marked unknown, and the ledger key is per decision, so the second run's batch holds no rows.
+ */
+export async function reconcileUnknownFeedback(env: Env, db: Db, now = new Date(), scan = RECONCILE_SCAN): Promise<{ judged: number; applied: number }> {
+  const since = new Date(now.getTime() - RECONCILE_WINDOW_MS).toISOString();
+  // The partial index's condition, written out as in shared/db/schema.ts (a bound LIKE pattern would not match it).
+  const { results: rows } = await env.DB.prepare(
+    `SELECT f.id, f.request_id, f.item_id, f.reward_type, f.value, f.occurred_at, f.received_at,
+            d.decided_at, d.items, d.experiment_id, d.segment_id, d.bandit_segment, d.arm, d.holdout
+       FROM (SELECT * FROM feedback INDEXED BY feedback_unknown_decision_idx
+              WHERE status = 'rejected' AND reason LIKE 'unknown request_id %' AND received_at >= ?
+              ORDER BY received_at DESC LIMIT ?) f
+       JOIN decisions d ON d.request_id = f.request_id`,
+  )
+    .bind(since, scan)
+    .all<UnknownFeedbackRow>();
+  if (rows.length === 0) return { judged: 0, applied: 0 };
+  const facts = await factsFor(db, rows.map((r) => r.experiment_id).filter((id): id is string => id !== null));
+  const nowIso = now.toISOString();
+  const batchId = `lb_${crypto.randomUUID()}`;
+  const updates: D1PreparedStatement[] = [];
+  const successes: LedgerEntry[] = [];
+  for (const r of rows) {
+    const decision: KnownDecision = {
+      request_id: r.request_id,
+      decided_at: r.decided_at,
+      items: JSON.parse(r.items) as string[],
+      experiment_id: r.experiment_id,
+      segment_id: r.segment_id,
+      bandit_segment: r.bandit_segment,
+      arm: r.arm,
+      holdout: r.holdout === 1,
+      metric: r.experiment_id ? (facts.get(r.experiment_id)?.metric ?? null) : null,
+    };
+    const verdict = judgeFeedback(decision, r);
+    updates.push(
+      env.DB.prepare(`UPDATE feedback SET status = ?, reason = ?, experiment_id = ?, segment_id = ?, arm = ? WHERE id = ? AND status = 'rejected' AND reason LIKE 'unknown request_id %'`).bind(
+        verdict.status,
+        verdict.status === "rejected" ? verdict.reason : null,
+        decision.experiment_id,
+        decision.bandit_segment,
+        decision.arm,
+        r.id,
+      ),
+    );
+    if (verdict.status === "applied" && decision.bandit_segment) successes.push(successEntry({ ...decision, bandit_segment: decision.bandit_segment }));
+  }
+  const ledgerInserts = bulkInsert(env.DB, rewardLedger, successes.map((e) => ({ key: e.key, kind: e.kind, requestId: e.request_id, experimentId: e.experiment_id, segmentId: e.segment_id, arm: e.arm, batchId, createdAt: nowIso })));
+  const results = await env.DB.batch([...updates, ...ledgerInserts, env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)]);
+  const sums = (results[results.length - 1]!.results ?? []) as LedgerSum[];
+  // A shard that cannot be reached leaves the batch pending: sweepLedger re-sends it.
+  if (sums.length > 0) await applyLedgerBatch(env, db, batchId, sums);
+  return { judged: rows.length, applied: successes.length };
+}
+
+/** A feedback row (its judged fields) with the columns of the decision it quotes. */
+interface UnknownFeedbackRow extends IncomingFeedback {
+  id: string;
+  decided_at: string;
+  items: string;
+  experiment_id: string | null;
+  segment_id: string | null;
+  bandit_segment: string | null;
+  arm: string | null;
+  holdout: number;
 }
 
 function rejectRow(queue: string, reason: string, body: unknown, nowIso: string): typeof rejectedMessages.$inferInsert {

@@ -1,0 +1,1 @@
+CREATE INDEX `feedback_unknown_decision_idx` ON `feedback` (`received_at`) WHERE status = 'rejected' AND reason LIKE 'unknown request_id %';
