@@ -1,6 +1,7 @@
 // D1 tables (drizzle). The SQL in migrations/ is generated from this file by `npm run db:generate`.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { UNKNOWN_DECISION_SQL } from "../learning/feedback";
 
 const jsonList = (name: string) => text(name, { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`);
 
@@ -183,9 +184,8 @@ export const feedback = sqliteTable(
     index("feedback_request_idx").on(t.requestId),
     index("feedback_status_idx").on(t.status),
     // Feedback rejected because its decision was not logged yet, newest first: what the reconciler looks through
-    // every minute (workers/queue/reconcile.ts), without reading every other rejected row. The condition is
-    // written out the same way in the query, or SQLite does not use the index.
-    index("feedback_unknown_decision_idx").on(t.receivedAt).where(sql`status = 'rejected' AND reason LIKE 'unknown request_id %'`),
+    // every minute (reconcileUnknownFeedback in workers/queue/consumer.ts), without reading every other rejected row.
+    index("feedback_unknown_decision_idx").on(t.receivedAt).where(sql.raw(UNKNOWN_DECISION_SQL)),
   ],
 );
 

@@ -50,13 +50,20 @@ export function meetsMetric(reward: RewardType, metric: RewardType): boolean {
 /**
  * The reason feedback is rejected with when no decision with its request id has been logged (yet). Its decision may
  * still land later (a decision log delayed by D1 retries), so rows with this reason are judged again once it does:
- * the text is matched by prefix (UNKNOWN_DECISION_SQL and the partial index on it), so keep it stable.
+ * they are found by the prefix in UNKNOWN_DECISION_SQL, so keep it stable.
  */
-export const UNKNOWN_DECISION_REASON = "unknown request_id";
+const UNKNOWN_DECISION_REASON = "unknown request_id";
 
 export function unknownDecisionReason(requestId: string): string {
   return `${UNKNOWN_DECISION_REASON} ${requestId}`;
 }
+
+/**
+ * The feedback rows rejected with that reason, as SQL over the feedback table: the condition of its partial index
+ * and of the queries that use it. Literal text, not a bound pattern: SQLite matches a partial index only on the
+ * same terms, and a bound LIKE pattern is not one.
+ */
+export const UNKNOWN_DECISION_SQL = `status = 'rejected' AND reason LIKE '${UNKNOWN_DECISION_REASON} %'`;
 
 export function judgeFeedback(decision: LoggedDecision, fb: IncomingFeedback): FeedbackVerdict {
   const served = decision.items.includes(fb.item_id) || (decision.arm !== null && decision.arm === fb.item_id);

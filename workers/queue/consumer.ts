@@ -17,7 +17,7 @@ import { decisions, events, experiments, feedback, rejectedMessages, rewardLedge
 import { viewVisitor } from "../../shared/decision/decide";
 import { shardOf } from "../../shared/experiments/assign";
 import type { RewardType } from "../../shared/experiments/schema";
-import { judgeFeedback, pullEntry, successEntry, unknownDecisionReason, type IncomingFeedback, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
+import { judgeFeedback, pullEntry, successEntry, UNKNOWN_DECISION_SQL, unknownDecisionReason, type IncomingFeedback, type LedgerEntry, type LoggedDecision } from "../../shared/learning/feedback";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { hashVisitorId } from "../../shared/privacy";
 import { banditShard, type ArmDelta } from "../bandit/shard";
@@ -388,18 +388,19 @@ const RECONCILE_SCAN = 5000;
  * consumer's sweep and the minute cron. Two runs at once apply a success once: the UPDATE only takes a row still
  * marked unknown, and the ledger key is per decision, so the second run's batch holds no rows.
  */
-export async function reconcileUnknownFeedback(env: Env, db: Db, now = new Date(), scan = RECONCILE_SCAN): Promise<{ judged: number; applied: number }> {
+export async function reconcileUnknownFeedback(env: Env, db: Db): Promise<{ judged: number; applied: number }> {
+  const now = new Date();
   const since = new Date(now.getTime() - RECONCILE_WINDOW_MS).toISOString();
-  // The partial index's condition, written out as in shared/db/schema.ts (a bound LIKE pattern would not match it).
+  // INDEXED BY: a database without the partial index fails here rather than scanning every rejected row.
   const { results: rows } = await env.DB.prepare(
     `SELECT f.id, f.request_id, f.item_id, f.reward_type, f.value, f.occurred_at, f.received_at,
             d.decided_at, d.items, d.experiment_id, d.segment_id, d.bandit_segment, d.arm, d.holdout
        FROM (SELECT * FROM feedback INDEXED BY feedback_unknown_decision_idx
-              WHERE status = 'rejected' AND reason LIKE 'unknown request_id %' AND received_at >= ?
+              WHERE ${UNKNOWN_DECISION_SQL} AND received_at >= ?
               ORDER BY received_at DESC LIMIT ?) f
        JOIN decisions d ON d.request_id = f.request_id`,
   )
-    .bind(since, scan)
+    .bind(since, RECONCILE_SCAN)
     .all<UnknownFeedbackRow>();
   if (rows.length === 0) return { judged: 0, applied: 0 };
   const facts = await factsFor(db, rows.map((r) => r.experiment_id).filter((id): id is string => id !== null));
@@ -421,7 +422,7 @@ export async function reconcileUnknownFeedback(env: Env, db: Db, now = new Date(
     };
     const verdict = judgeFeedback(decision, r);
     updates.push(
-      env.DB.prepare(`UPDATE feedback SET status = ?, reason = ?, experiment_id = ?, segment_id = ?, arm = ? WHERE id = ? AND status = 'rejected' AND reason LIKE 'unknown request_id %'`).bind(
+      env.DB.prepare(`UPDATE feedback SET status = ?, reason = ?, experiment_id = ?, segment_id = ?, arm = ? WHERE id = ? AND ${UNKNOWN_DECISION_SQL}`).bind(
         verdict.status,
         verdict.status === "rejected" ? verdict.reason : null,
         decision.experiment_id,

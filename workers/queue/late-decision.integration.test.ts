@@ -98,6 +98,8 @@ describe("feedback that arrives before its decision is logged", () => {
   it("is left rejected when its decision never comes, or comes after the reconciliation window", async () => {
     const stale = `req_${"2f".repeat(16)}`;
     const never = `req_${"3a".repeat(16)}`;
+    // Inside the window with its decision logged: the same run takes it, so the run did look.
+    const fresh = `req_${"4c".repeat(16)}`;
     const received = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
     const insertFeedback = (id: string, requestId: string, receivedAt: string) =>
       env.DB.prepare(
@@ -107,13 +109,18 @@ describe("feedback that arrives before its decision is logged", () => {
         .run();
     // Received 25 hours ago: outside the window, even though its decision is in the log now.
     await insertFeedback("fb_stale", stale, received(25 * 3_600_000));
-    await env.DB.prepare(
-      "INSERT INTO decisions (request_id, visitor_hash, surface_id, experiment_id, bandit_segment, arm, propensity, holdout, items, policy_version, decided_at) VALUES (?, 'none', 'homepage.hero', ?, 'all', 'a', 0.5, 0, '[\"p122\"]', 't', ?)",
-    )
-      .bind(stale, EXPERIMENT, received(25 * 3_600_000 + 60_000))
-      .run();
+    const insertDecision = (requestId: string, decidedAt: string) =>
+      env.DB.prepare(
+        "INSERT INTO decisions (request_id, visitor_hash, surface_id, experiment_id, bandit_segment, arm, propensity, holdout, items, policy_version, decided_at) VALUES (?, 'none', 'homepage.hero', ?, 'all', 'a', 0.5, 0, '[\"p122\"]', 't', ?)",
+      )
+        .bind(requestId, EXPERIMENT, decidedAt)
+        .run();
+    await insertDecision(stale, received(25 * 3_600_000 + 60_000));
     await insertFeedback("fb_never", never, received(60_000));
+    await insertFeedback("fb_fresh", fresh, received(3_600_000));
+    await insertDecision(fresh, received(3_600_000 + 60_000));
     await minuteCron();
+    expect(await row(fresh, "p122")).toEqual({ status: "applied", reason: null, arm: "a" });
     expect(await row(stale, "p122")).toMatchObject({ status: "rejected", reason: `unknown request_id ${stale}` });
     expect(await row(never, "p122")).toMatchObject({ status: "rejected", reason: `unknown request_id ${never}` });
     expect(await ledger(stale)).toEqual([]);
