@@ -1,7 +1,7 @@
 // The content-safety screen for generated copy: fast local rules (lexicon, PII, brand policy) graded 0..7 per
 // category, blocking at BLOCK_SEVERITY. A second opinion (an LLM classifier) is folded in with `mergeScreens`.
 import { z } from "zod";
-import { compileLexicon, LEXICON, SAFE_IDIOMS, type LexiconEntry, type TrieNode } from "./lexicon";
+import { compileLexicon, LEXICON, SAFE_IDIOMS, type CompiledLexicon, type LexiconEntry, type TrieNode } from "./lexicon";
 import { isStretched, normalizeText, squeeze, type Disguise, type SafetyToken } from "./normalize";
 import { findPii, type PiiOptions } from "./pii";
 import { defaultBrandPolicy, findPolicyViolations, type BrandPolicy } from "./policy";
@@ -55,7 +55,12 @@ export const ScreenResultSchema = z.object({
   screener_version: z.string().min(1),
 });
 
-const lexicon = compileLexicon(LEXICON, SAFE_IDIOMS, BLOCK_SEVERITY, squeeze);
+// Compiled on the first screen, not when the module loads: the trie of expanded templates costs ~100 ms of CPU
+// and ~5.5 MB (140,000 objects) of heap, and most isolates never screen anything. Every isolate that serves
+// /v1/rank or a page would otherwise pay it at start-up, and every major GC would mark it
+// (`npx wrangler check startup`; bench/README.md, "Start-up and the isolate's heap").
+let compiled: CompiledLexicon | undefined;
+const lexicon = (): CompiledLexicon => (compiled ??= compileLexicon(LEXICON, SAFE_IDIOMS, BLOCK_SEVERITY, squeeze));
 
 // Roots that never occur inside an innocent English word, so any token containing them is the word itself
 // ("motherfuckingly", "#fuckthis", "fuuuuckers"). Everything else matches whole tokens only, which is what
@@ -75,10 +80,9 @@ const ANY_STEM = new RegExp(STEMS.map((s) => s.stem.source).join("|"));
 const mayHoldStem = (key: string) => key.length >= 4 && (key.includes("uc") || key.includes("tc") || key.includes("gg") || key.startsWith("sh"));
 
 // Words a mask may hide: the stems first (the canonical spellings), then every word that blocks on its own.
-const MASKABLE: readonly [string, LexiconEntry[]][] = [
-  ...STEMS.map(({ entry }): [string, LexiconEntry[]] => [entry.term, [entry]]),
-  ...lexicon.strongWords,
-];
+let maskable: readonly [string, LexiconEntry[]][] | undefined;
+const MASKABLE = (): readonly [string, LexiconEntry[]][] =>
+  (maskable ??= [...STEMS.map(({ entry }): [string, LexiconEntry[]] => [entry.term, [entry]]), ...lexicon().strongWords]);
 
 interface Hit {
   start: number;
@@ -148,16 +152,17 @@ function orderReasons(reasons: { severity: number; text: string }[]): string[] {
 }
 
 function lexiconHits(tokens: readonly SafetyToken[]): Hit[] {
+  const { root, vocabulary, squeezed } = lexicon();
   // The lexicon form of each token: itself, its "l" reading, or the word it stretches ("fuuuck").
   const keys: string[] = [];
   const vias: (Disguise | null)[] = [];
   for (const token of tokens) {
     let key = token.key;
     let via = token.disguise;
-    if (!lexicon.vocabulary.has(key)) {
-      if (token.alt !== null && lexicon.vocabulary.has(token.alt)) key = token.alt;
+    if (!vocabulary.has(key)) {
+      if (token.alt !== null && vocabulary.has(token.alt)) key = token.alt;
       else if (isStretched(key)) {
-        const word = lexicon.squeezed.get(squeeze(key));
+        const word = squeezed.get(squeeze(key));
         if (word !== undefined) {
           key = word;
           via = "stretched";
@@ -172,7 +177,7 @@ function lexiconHits(tokens: readonly SafetyToken[]): Hit[] {
   const matchedAt = new Uint8Array(tokens.length);
   // Phrases: walk the trie from every token; all matches are kept (the strongest per category wins later).
   for (let i = 0; i < keys.length; i++) {
-    let node: TrieNode | undefined = lexicon.root.get(keys[i]!);
+    let node: TrieNode | undefined = root.get(keys[i]!);
     let j = i;
     while (node !== undefined) {
       if (node.entries !== null) {
@@ -253,7 +258,7 @@ function unmask(mask: string): LexiconEntry[] | null {
     const exact = new RegExp(`^${mask.replace(/\*+/g, (run) => `[a-z]{${run.length}}`)}$`);
     const loose = new RegExp(`^${mask.replace(/\*+/g, (run) => `[a-z]{${Math.max(1, run.length - 1)},${run.length + 1}}`)}$`);
     for (const shape of [exact, loose]) {
-      const found = MASKABLE.find(([word]) => shape.test(word));
+      const found = MASKABLE().find(([word]) => shape.test(word));
       if (found) {
         result = found[1];
         break;
@@ -300,7 +305,7 @@ function spelledOutHits(tokens: readonly SafetyToken[]): Hit[] {
       while (j < tokens.length && tokens[j]!.key.length <= 3 && tokens[j]!.gap === 1 && !tokens[j]!.spaced) j++;
       if (j - i >= 2) {
         const word = tokens.slice(i, j).map((t) => t.key).join("");
-        const entries = lexicon.strongWords.get(word) ?? lookupStem(word);
+        const entries = lexicon().strongWords.get(word) ?? lookupStem(word);
         if (entries) for (const entry of entries) hits.push({ start: i, end: j, entry, via: "split", severity: entry.severity });
         i = j;
         continue;
@@ -313,7 +318,8 @@ function spelledOutHits(tokens: readonly SafetyToken[]): Hit[] {
 
 function lookupWord(word: string): LexiconEntry[] | null {
   if (word.length === 0) return null;
-  const node = lexicon.root.get(word) ?? lexicon.root.get(lexicon.squeezed.get(squeeze(word)) ?? "");
+  const { root, squeezed } = lexicon();
+  const node = root.get(word) ?? root.get(squeezed.get(squeeze(word)) ?? "");
   const entries = node?.entries?.filter((e) => !e.safe);
   if (entries && entries.length > 0) return entries;
   return lookupStem(word);

@@ -1,0 +1,73 @@
+// What a fresh isolate spends before it can answer its first request: the bundle's top-level evaluation (module
+// scope: schemas built, configuration parsed, tables compiled), sampled with `wrangler check startup` (workerd's
+// own start-up profiler over the deploy bundle). Cloudflare rejects a Worker whose start-up takes more than its
+// limit, and every cold isolate makes its first visitor wait this long; the work also stays in the heap that
+// every major GC marks. Each run is a fresh workerd; the sampler ticks about once a millisecond, so the median
+// of several runs is the figure, and the functions are the ones whose inclusive time passed --min-ms in the
+// median run.
+//
+//   npx tsx bench/startup.ts [--runs 7] [--min-ms 3]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CpuProfile } from "./cpuprofile";
+import { numberOption } from "./cli";
+import { freshDir, ROOT, WORK_DIR } from "./server";
+import { round } from "./stats";
+
+const runs = numberOption("runs", 7);
+const minMs = numberOption("min-ms", 3);
+
+interface StartupRun {
+  /** Sampled time the thread was not idle: evaluation, compilation, garbage collection. */
+  busyMs: number;
+  gcMs: number;
+  /** Inclusive sampled time by function name (the first frame of each name on a stack). */
+  byFunction: Map<string, number>;
+}
+
+function analyse(profile: CpuProfile): StartupRun {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let busyUs = 0;
+  let gcUs = 0;
+  const byFunction = new Map<string, number>();
+  for (let i = 0; i < samples.length; i++) {
+    // Sample i lasted until sample i+1 (as in bench/cpuprofile.ts).
+    const us = deltas[i + 1] ?? 0;
+    const leaf = byId.get(samples[i]!)!;
+    const name = leaf.callFrame.functionName;
+    if (name === "(idle)") continue;
+    busyUs += us;
+    if (name === "(garbage collector)") gcUs += us;
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const fn = byId.get(id)!.callFrame.functionName;
+      if (!fn || fn === "(root)" || seen.has(fn)) continue;
+      seen.add(fn);
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    }
+  }
+  return { busyMs: busyUs / 1000, gcMs: gcUs / 1000, byFunction: new Map([...byFunction].map(([k, us]) => [k, us / 1000])) };
+}
+
+const dir = freshDir(join(WORK_DIR, "startup"));
+const results: StartupRun[] = [];
+for (let i = 0; i < runs; i++) {
+  const outfile = join(dir, `startup-${i}.cpuprofile`);
+  execFileSync("npx", ["wrangler", "check", "startup", "--outfile", outfile], { cwd: ROOT, stdio: "ignore" });
+  const run = analyse(JSON.parse(readFileSync(outfile, "utf8")) as CpuProfile);
+  console.log(`  run ${i + 1}: ${round(run.busyMs, 1)} ms busy, ${round(run.gcMs, 1)} ms of it garbage collection`);
+  results.push(run);
+}
+const byBusy = [...results].sort((a, b) => a.busyMs - b.busyMs);
+const median = byBusy[Math.floor((byBusy.length - 1) / 2)]!;
+console.log(
+  `start-up, ${runs} fresh isolates (wrangler check startup): median ${round(median.busyMs, 1)} ms busy ` +
+    `(${round(median.gcMs, 1)} ms garbage collection), min ${round(byBusy[0]!.busyMs, 1)}, max ${round(byBusy.at(-1)!.busyMs, 1)}`,
+);
+console.log(`functions over ${minMs} ms in the median run (inclusive):`);
+for (const [fn, ms] of [...median.byFunction].sort((a, b) => b[1] - a[1])) if (ms >= minMs) console.log(`  ${round(ms, 1).toString().padStart(7)} ms  ${fn}`);
