@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Item } from "../../shared/catalog/item";
+import { shareRepeatedValues } from "../../shared/catalog/share";
 import { CATALOG_VERSION_KEY, itemRow, rowItem } from "../../shared/db/rows";
 import { items, meta } from "../../shared/db/schema";
 
@@ -11,14 +12,17 @@ export async function loadCatalogVersion(db: D1Database): Promise<string> {
   return row[0]?.value ?? "empty";
 }
 
-/** Rows were validated on the way in (admin API, seed), so the snapshot trusts them and skips re-parsing. */
+/**
+ * Rows were validated on the way in (admin API, seed), so the snapshot trusts them and skips re-parsing. The
+ * snapshot keeps these items for as long as the catalog version stands, so their repeated values are shared.
+ */
 export async function loadCatalog(db: D1Database): Promise<{ items: Item[]; version: string }> {
   const d = drizzle(db);
   const [rows, version] = await Promise.all([
     d.select().from(items).orderBy(items.id),
     d.select().from(meta).where(eq(meta.key, CATALOG_VERSION_KEY)),
   ]);
-  return { items: rows.map(rowItem), version: version[0]?.value ?? "empty" };
+  return { items: shareRepeatedValues(rows.map(rowItem)), version: version[0]?.value ?? "empty" };
 }
 
 /**
