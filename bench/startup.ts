@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CpuProfile } from "./cpuprofile";
+import { inclusiveTimes, sampledTimes, type CpuProfile } from "./cpuprofile";
 import { numberOption } from "./cli";
 import { freshDir, ROOT, WORK_DIR } from "./server";
 import { round } from "./stats";
@@ -22,35 +22,25 @@ interface StartupRun {
   /** Sampled time the thread was not idle: evaluation, compilation, garbage collection. */
   busyMs: number;
   gcMs: number;
-  /** Inclusive sampled time by function name (the first frame of each name on a stack). */
+  /** Inclusive sampled time by function name (each name once per stack). */
   byFunction: Map<string, number>;
 }
 
 function analyse(profile: CpuProfile): StartupRun {
+  // Every delta whole: the thread is busy evaluating the bundle throughout, and workerd marks its waits "(idle)".
+  const { selfUs } = sampledTimes(profile);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
   let busyUs = 0;
   let gcUs = 0;
-  const byFunction = new Map<string, number>();
-  for (let i = 0; i < samples.length; i++) {
-    // Sample i lasted until sample i+1 (as in bench/cpuprofile.ts).
-    const us = deltas[i + 1] ?? 0;
-    const leaf = byId.get(samples[i]!)!;
-    const name = leaf.callFrame.functionName;
+  for (const [id, us] of selfUs) {
+    const name = byId.get(id)!.callFrame.functionName;
     if (name === "(idle)") continue;
     busyUs += us;
     if (name === "(garbage collector)") gcUs += us;
-    const seen = new Set<string>();
-    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
-      const fn = byId.get(id)!.callFrame.functionName;
-      if (!fn || fn === "(root)" || seen.has(fn)) continue;
-      seen.add(fn);
-      byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
-    }
   }
+  // By function name, the root and anonymous frames left out; idle samples count only under "(idle)".
+  const byFunction = inclusiveTimes(profile, selfUs, (n) => n.callFrame.functionName);
+  for (const skip of ["", "(root)", "(idle)"]) byFunction.delete(skip);
   return { busyMs: busyUs / 1000, gcMs: gcUs / 1000, byFunction: new Map([...byFunction].map(([k, us]) => [k, us / 1000])) };
 }
 

@@ -6,7 +6,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { advanceCampaign, dueCampaigns } from "./campaigns/pipeline";
 import { nightKey, runNightly } from "./jobs/nightly";
-import { reconcileUnknownFeedback, sweepLedger } from "./queue/consumer";
+import { reconcileAndReport, sweepLedger } from "./queue/consumer";
 
 export const LEDGER_SWEEP_CRON = "* * * * *";
 export const NIGHTLY_CRON = "0 3 * * *";
@@ -14,14 +14,9 @@ export const NIGHTLY_CRON = "0 3 * * *";
 export async function handleScheduled(controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
   if (controller.cron === LEDGER_SWEEP_CRON) {
     const db = drizzle(env.DB);
-    // A success it adds whose shard cannot be reached stays pending; a later sweep re-sends it. Its failure (D1
-    // unavailable) must not hold back the ledger sweep and the campaigns below: the next minute tries again.
-    try {
-      const reconciled = await reconcileUnknownFeedback(env, db);
-      if (reconciled.judged > 0) console.log(JSON.stringify({ level: "info", job: "feedback_reconcile", ...reconciled }));
-    } catch (err) {
-      console.warn(JSON.stringify({ level: "warn", job: "feedback_reconcile", error: err instanceof Error ? err.message : String(err) }));
-    }
+    // A success it adds whose shard cannot be reached stays pending; the sweep below re-sends it. Its failure does
+    // not hold back the ledger sweep and the campaigns.
+    await reconcileAndReport(env, db, { cron: controller.cron });
     const swept = await sweepLedger(env, db);
     if (swept.batches > 0) console.log(JSON.stringify({ level: "info", job: "ledger_sweep", ...swept }));
     for (const id of await dueCampaigns(env.DB, new Date(controller.scheduledTime))) {

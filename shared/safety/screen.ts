@@ -55,10 +55,10 @@ export const ScreenResultSchema = z.object({
   screener_version: z.string().min(1),
 });
 
-// Compiled on the first screen, not when the module loads: the trie of expanded templates costs ~100 ms of CPU
-// and ~5.5 MB (140,000 objects) of heap, and most isolates never screen anything. Every isolate that serves
+// Compiled on the first screen, not when the module loads: the trie of expanded templates costs ~40 ms of CPU
+// (and ~25 ms of GC) in workerd here and ~5.5 MB (140,000 objects) of heap, and most isolates never screen anything. Every isolate that serves
 // /v1/rank or a page would otherwise pay it at start-up, and every major GC would mark it
-// (`npx wrangler check startup`; bench/README.md, "Start-up and the isolate's heap").
+// (`npx tsx bench/startup.ts`; bench/README.md, "Start-up and the isolate's heap").
 let compiled: CompiledLexicon | undefined;
 const lexicon = (): CompiledLexicon => (compiled ??= compileLexicon(LEXICON, SAFE_IDIOMS, BLOCK_SEVERITY, squeeze));
 
@@ -81,7 +81,7 @@ const mayHoldStem = (key: string) => key.length >= 4 && (key.includes("uc") || k
 
 // Words a mask may hide: the stems first (the canonical spellings), then every word that blocks on its own.
 let maskable: readonly [string, LexiconEntry[]][] | undefined;
-const MASKABLE = (): readonly [string, LexiconEntry[]][] =>
+const maskableWords = (): readonly [string, LexiconEntry[]][] =>
   (maskable ??= [...STEMS.map(({ entry }): [string, LexiconEntry[]] => [entry.term, [entry]]), ...lexicon().strongWords]);
 
 interface Hit {
@@ -258,7 +258,7 @@ function unmask(mask: string): LexiconEntry[] | null {
     const exact = new RegExp(`^${mask.replace(/\*+/g, (run) => `[a-z]{${run.length}}`)}$`);
     const loose = new RegExp(`^${mask.replace(/\*+/g, (run) => `[a-z]{${Math.max(1, run.length - 1)},${run.length + 1}}`)}$`);
     for (const shape of [exact, loose]) {
-      const found = MASKABLE().find(([word]) => shape.test(word));
+      const found = maskableWords().find(([word]) => shape.test(word));
       if (found) {
         result = found[1];
         break;

@@ -260,12 +260,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   }
   if (Date.now() - lastSweep >= SWEEP_AFTER_MS) {
     lastSweep = Date.now();
-    try {
-      const reconciled = await reconcileUnknownFeedback(env, db);
-      if (reconciled.judged > 0) console.log(JSON.stringify({ level: "info", queue: batch.queue, job: "feedback_reconcile", ...reconciled }));
-    } catch (err) {
-      warn(batch.queue, `feedback reconciliation failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    await reconcileAndReport(env, db, { queue: batch.queue });
     try {
       await sweepLedger(env, db);
     } catch (err) {
@@ -439,6 +434,20 @@ export async function reconcileUnknownFeedback(env: Env, db: Db): Promise<{ judg
   // A shard that cannot be reached leaves the batch pending: sweepLedger re-sends it.
   if (sums.length > 0) await applyLedgerBatch(env, db, batchId, sums);
   return { judged: rows.length, applied: successes.length };
+}
+
+/**
+ * reconcileUnknownFeedback for its periodic callers (the consumer's sweep, the minute cron): what it judged is
+ * logged, and a failure (D1 unavailable) is logged and goes no further, so it never holds back the work after it;
+ * the next run tries again. `where` names the caller in the log lines.
+ */
+export async function reconcileAndReport(env: Env, db: Db, where: Record<string, string>): Promise<void> {
+  try {
+    const reconciled = await reconcileUnknownFeedback(env, db);
+    if (reconciled.judged > 0) console.log(JSON.stringify({ level: "info", ...where, job: "feedback_reconcile", ...reconciled }));
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", ...where, job: "feedback_reconcile", error: err instanceof Error ? err.message : String(err) }));
+  }
 }
 
 /** A feedback row (its judged fields) with the columns of the decision it quotes. */

@@ -4,10 +4,12 @@
 // feedback again: a valid click is applied to the bandit once, an unserved item is rejected for what it is.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/d1";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { DecisionMessage } from "../../shared/api/messages";
 import worker from "../index";
 import { LEDGER_SWEEP_CRON } from "../scheduled";
+import { reconcileAndReport } from "./consumer";
 import { call, json, seedDemo, waitFor } from "../test/helpers";
 
 const EXPERIMENT = "exp_late_decision";
@@ -124,5 +126,17 @@ describe("feedback that arrives before its decision is logged", () => {
     expect(await row(stale, "p122")).toMatchObject({ status: "rejected", reason: `unknown request_id ${stale}` });
     expect(await row(never, "p122")).toMatchObject({ status: "rejected", reason: `unknown request_id ${never}` });
     expect(await ledger(stale)).toEqual([]);
+  });
+
+  it("logs a failed reconciliation and lets its caller go on (the cron's sweep and campaigns come after it)", async () => {
+    const unavailable = { prepare: () => { throw new Error("D1 unavailable"); } } as unknown as D1Database;
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await expect(reconcileAndReport({ ...env, DB: unavailable }, drizzle(env.DB), { cron: LEDGER_SWEEP_CRON })).resolves.toBeUndefined();
+      const lines = warned.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+      expect(lines).toContainEqual({ level: "warn", cron: LEDGER_SWEEP_CRON, job: "feedback_reconcile", error: "D1 unavailable" });
+    } finally {
+      warned.mockRestore();
+    }
   });
 });
