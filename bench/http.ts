@@ -26,7 +26,7 @@ import {
 import { fmtMs, fmtRate, sleep } from "./stats";
 import { catalog, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
 import { anonPool, surfaceMixLabel } from "./fixtures";
-import { runMix } from "./mix";
+import { isWarning, runMix } from "./mix";
 import { runPage } from "./page";
 import { runRedis } from "./redis";
 
@@ -186,7 +186,7 @@ export function estimateProfileCacheHits(target: Target, rate: number, total: nu
 }
 
 function warningCount(logs: string[]): number {
-  return logs.filter((l) => /"level":"(warn|error)"/.test(l)).length;
+  return logs.filter(isWarning).length;
 }
 
 export async function runHttp(opts: HttpOptions): Promise<HttpSection> {

@@ -136,10 +136,27 @@ async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (
   return { counts: last, waitedMs: Date.now() - start };
 }
 
-/** The Worker's warnings and errors among `lines`, counted by what they are about (their first field after level). */
+/**
+ * An exception no handler caught, as workerd logs it (`error: Uncaught exception: …`, then a `stack:` line). Worker
+ * code logs JSON; this is the runtime's own line, and a run must not hide them: the harness's D1 host once threw
+ * one per D1 call, a thousand per run, unseen.
+ */
+const UNCAUGHT = /\berror: Uncaught exception\b/;
+
+/** True for a line the Worker logged at warn or error level, or an uncaught exception workerd logged. */
+export const isWarning = (line: string) => /"level":"(warn|error)"/.test(line) || UNCAUGHT.test(line);
+
+/**
+ * The Worker's warnings and errors among `lines`, counted by what they are about (their first field after level);
+ * workerd's uncaught exceptions as "uncaught exception".
+ */
 export function warningKinds(lines: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of lines) {
+    if (UNCAUGHT.test(line)) {
+      out["uncaught exception"] = (out["uncaught exception"] ?? 0) + 1;
+      continue;
+    }
     if (!/"level":"(warn|error)"/.test(line)) continue;
     let about = "unparsed";
     try {

@@ -203,9 +203,14 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
  */
 const D1_HOST_SCRIPT = `export default {
   async fetch(request, env) {
+    const url = request.headers.get("mf-url");
+    // Miniflare's client also opens an RPC WebSocket (no MF-URL) each time the binding is used. D1 only ever
+    // fetches, so that session is refused here, instead of a fetch(null) that threw an uncaught exception (its
+    // stack logged by workerd) for every D1 call of every run.
+    if (url === null) return new Response("this D1 host serves fetches only", { status: 400 });
     const headers = new Headers();
     for (const [name, value] of request.headers) if (name.startsWith("mf-header-")) headers.set(name.slice(10), value);
-    return env.DB.fetcher.fetch(request.headers.get("mf-url"), { method: request.method, headers, body: request.body });
+    return env.DB.fetcher.fetch(url, { method: request.method, headers, body: request.body });
   },
 };`;
 

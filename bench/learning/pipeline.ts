@@ -12,6 +12,7 @@ import { createRng } from "../../shared/catalog/prng";
 import { anonPool, rankRequest } from "../fixtures";
 import { auraOptions, BENCH_SECRETS, bundleWorker, freshDir, parseWranglerToml, pin, processCpuMs, readWranglerConfig, ROOT, serve, WORK_DIR, type Pinning, type ServedWorker } from "../server";
 import { scheduleOpenLoop } from "../loadgen";
+import { isWarning } from "../mix";
 import { percentileSorted, round, sleep } from "../stats";
 import { catalog, migrate, seedCatalog } from "../workload";
 
@@ -415,7 +416,7 @@ export async function runPipeline(opts: { quick: boolean; pinning: Pinning; log:
       );
       for (const c of reconciliation.checks) if (!c.ok) log(`    ✗ ${c.name}: expected ${c.expected}, got ${c.actual}`);
     }
-    const warnings = logs.filter((l) => /"level":"(warn|error)"/.test(l));
+    const warnings = logs.filter(isWarning);
     // Sustained: every feedback accepted, ≥ the target written per second in steady state, and the backlog at the
     // end no more than the queue's batching delay plus a poll (so it is not growing), with exact reconciliation.
     const met =
