@@ -138,6 +138,20 @@ describe("obfuscation", () => {
     expect(screenText("f*ck").reasons[0]).toContain("masked");
   });
 
+  it("reads a mask as the stem it most likely hides, inflected or not, and names that word", () => {
+    // "f***ing" also fits "fapping", which the lexicon lists first; "f***ers" fits no listed word at all.
+    for (const [text, term] of [["f***ing", "fuck"], ["f***ers", "fuck"], ["f***ed", "fuck"], ["b***hes", "bitch"], ["sh*tty", "shit"]] as const) {
+      const result = screenText(text);
+      expect(result.decision, text).toBe("block");
+      expect(severity(result, "profanity"), text).toBeGreaterThanOrEqual(4);
+      expect(severity(result, "sexual"), text).toBe(0);
+      expect(result.reasons[0], text).toContain(`"${term}" [masked`);
+    }
+    // A mask that only fits another word is still read as that word.
+    expect(severity(screenText("f*pping"), "sexual")).toBeGreaterThan(0);
+    expect(screenText("a**hole").reasons[0]).toContain('"asshole"');
+  });
+
   it("does not glue ordinary words together when collapsing spaced letters", () => {
     // Only runs of one-letter tokens are joined; "pen is" and "as sess" stay two words.
     expect(severity(screenText("the pen is mightier than the sword"), "sexual")).toBe(0);

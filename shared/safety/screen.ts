@@ -79,10 +79,20 @@ const ANY_STEM = new RegExp(STEMS.map((s) => s.stem.source).join("|"));
 /** Every stem spelling contains one of these (stretched or not); a cheap test before the regular expressions. */
 const mayHoldStem = (key: string) => key.length >= 4 && (key.includes("uc") || key.includes("tc") || key.includes("gg") || key.startsWith("sh"));
 
-// Words a mask may hide: the stems first (the canonical spellings), then every word that blocks on its own.
+/** The endings a stem is masked with most ("f***ing", "f***ers", "b***hes"), and those that double its last letter ("sh*tty"). */
+const STEM_ENDINGS = ["", "s", "es", "ed", "er", "ers", "in", "ing", "y"];
+const DOUBLING_ENDINGS = ["y", "ed", "er", "ers", "ing"];
+const stemForms = (term: string): string[] => [
+  ...STEM_ENDINGS.map((ending) => term + ending),
+  ...(/[aeiou][bdgmnprt]$/.test(term) ? DOUBLING_ENDINGS.map((ending) => term + term.at(-1)! + ending) : []),
+];
+
+// Words a mask may hide: the stems and their inflections first, then every word that blocks on its own. A mask
+// fits many words of its shape; the stems are what people mask far more than anything else, so "f***ing" reads
+// as "fucking", not as the rarer "fapping" the lexicon lists earlier, and "f***ers" (in no list) still blocks.
 let maskable: readonly [string, LexiconEntry[]][] | undefined;
 const maskableWords = (): readonly [string, LexiconEntry[]][] =>
-  (maskable ??= [...STEMS.map(({ entry }): [string, LexiconEntry[]] => [entry.term, [entry]]), ...lexicon().strongWords]);
+  (maskable ??= [...STEMS.flatMap(({ entry }) => stemForms(entry.term).map((form): [string, LexiconEntry[]] => [form, [entry]])), ...lexicon().strongWords]);
 
 interface Hit {
   start: number;
