@@ -48,13 +48,17 @@ describe("nightly jobs on the cron trigger", () => {
     await bulk("events", [...Array.from({ length: 30 }, (_, i) => event(`ev_old_${i}`, 400 + i)), ...Array.from({ length: 20 }, (_, i) => event(`ev_new_${i}`, 10 + i))]);
     const assignment = (id: string, ageDays: number) => ({ visitor_hash: id, segment_id: "seg_x", persona: "general", confidence: 0.5, intent: "browse", device_class: "mobile", recency: "new", assigned_at: iso(NOW - ageDays * DAY) });
     await bulk("segment_assignments", [assignment("vh_ret_a", 120), assignment("vh_ret_b", 5)]);
+    const deadLetter = (id: string, ageDays: number) => ({ message_id: id, queue: "aura-feedback-dlq", kind: "events", body: "{}", attempts: 1, dead_at: iso(NOW - ageDays * DAY) });
+    await bulk("dead_letters", [deadLetter("msg_ret_old", 400), deadLetter("msg_ret_new", 3)]);
     await nightly();
+    expect(await count("SELECT count(*) AS n FROM dead_letters WHERE message_id LIKE 'msg_ret_%'")).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM dead_letters WHERE message_id = 'msg_ret_new'")).toBe(1);
     expect(await count("SELECT count(*) AS n FROM events WHERE id LIKE 'ev_old_%'")).toBe(0);
     expect(await count("SELECT count(*) AS n FROM events WHERE id LIKE 'ev_new_%'")).toBe(20);
     expect(await count("SELECT count(*) AS n FROM segment_assignments WHERE visitor_hash LIKE 'vh_ret_%'")).toBe(1);
     const run = await env.DB.prepare("SELECT status, outcome FROM job_runs WHERE job = 'retention' AND run_key = '2026-11-21'").first<{ status: string; outcome: string }>();
     expect(run!.status).toBe("succeeded");
-    expect(JSON.parse(run!.outcome)).toMatchObject({ deleted: { events: 30, segment_assignments: 1 }, complete: true });
+    expect(JSON.parse(run!.outcome)).toMatchObject({ deleted: { events: 30, segment_assignments: 1, dead_letters: 1 }, complete: true });
   });
 
   it("runs a night's jobs once: the same night again is skipped, a failed run resumes and counts its attempts", async () => {

@@ -94,6 +94,28 @@ export const rejectedMessages = sqliteTable("rejected_messages", {
   rejectedAt: text("rejected_at").notNull(),
 });
 
+/**
+ * Messages the queue gave up on (every delivery failed: D1 or a Durable Object down for minutes), moved here by the
+ * dead-letter queue's consumer so they outlive the queue's retention. Verbatim bodies, replayable by an admin.
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The queue's message id: a redelivered dead letter is stored once. */
+    messageId: text("message_id").notNull().unique(),
+    queue: text("queue").notNull(),
+    /** The message's `kind` (events, decisions, feedback, ...), or null when the body has none. */
+    kind: text("kind"),
+    body: text("body").notNull(),
+    /** Deliveries the dead-letter queue itself had made when this was stored. */
+    attempts: integer("attempts").notNull(),
+    deadAt: text("dead_at").notNull(),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [index("dead_letters_pending_idx").on(t.replayedAt, t.id)],
+);
+
 export interface ExperimentVariantRow {
   id: string;
   weight: number;

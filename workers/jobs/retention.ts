@@ -22,6 +22,8 @@ const TARGETS: Target[] = [
   { table: "events", column: "ts", days: (env) => days(env.EVENTS_RETENTION_DAYS, 395) },
   { table: "decisions", column: "decided_at", days: (env) => days(env.EVENTS_RETENTION_DAYS, 395) },
   { table: "feedback", column: "received_at", days: (env) => days(env.EVENTS_RETENTION_DAYS, 395) },
+  // A dead letter older than the events it carries would be purged at once if replayed: it goes with them.
+  { table: "dead_letters", column: "dead_at", days: (env) => days(env.EVENTS_RETENTION_DAYS, 395) },
   { table: "segment_assignments", column: "assigned_at", days: (env) => days(env.FEATURES_RETENTION_DAYS, 90) },
   { table: "customer_segments", column: "assigned_at", days: (env) => days(env.FEATURES_RETENTION_DAYS, 90) },
 ];

@@ -40,6 +40,8 @@ async function visitorWithHistory(userId: string): Promise<{ hash: string; reque
     env.DB.prepare("INSERT INTO campaign_results (campaign_id, customer_id, opened, clicked, converted, imported_at) VALUES ('cmp_erase_a', ?, 1, 1, 0, ?)").bind(userId, stamp),
     // A message the consumer could not process, kept verbatim with the raw anon id in it.
     env.DB.prepare("INSERT INTO rejected_messages (queue, reason, body, rejected_at) VALUES ('aura-feedback', 'test', ?, ?)").bind(JSON.stringify({ kind: "events", anon_id: userId, events: "bad" }), stamp),
+    // A message every delivery failed on, parked by the dead-letter consumer: verbatim, raw anon id included.
+    env.DB.prepare("INSERT INTO dead_letters (message_id, queue, kind, body, attempts, dead_at) VALUES (?, 'aura-feedback-dlq', 'events', ?, 1, ?)").bind(`msg_erase_${userId}`, JSON.stringify({ kind: "events", anon_id: userId, events: [] }), stamp),
     // A bandit count for the decision: no identity, so it stays.
     env.DB.prepare("INSERT INTO reward_ledger (key, kind, request_id, experiment_id, segment_id, arm, created_at) VALUES (?, 'pull', ?, 'exp_erase', 'all', 'a', ?)").bind(`pull:${decision.request_id}`, decision.request_id, stamp),
   ]);
@@ -55,6 +57,7 @@ async function rowsOf(userId: string, hash: string): Promise<Record<string, numb
     campaign_customers: await count("SELECT count(*) AS n FROM campaign_customers WHERE customer_id = ?", userId),
     campaign_results: await count("SELECT count(*) AS n FROM campaign_results WHERE customer_id = ?", userId),
     rejected_messages: await count("SELECT count(*) AS n FROM rejected_messages WHERE instr(body, ?) > 0", `"anon_id":"${userId}"`),
+    dead_letters: await count("SELECT count(*) AS n FROM dead_letters WHERE instr(body, ?) > 0", `"anon_id":"${userId}"`),
   };
 }
 
@@ -82,11 +85,12 @@ describe("DELETE /v1/users/:user_id", () => {
       campaign_customers: 2,
       campaign_results: 1,
       rejected_messages: 1,
+      dead_letters: 1,
       profile: true,
     });
 
     // Nothing of theirs is left, in D1 or in the profile object; GET /v1/segments no longer knows them.
-    expect(await rowsOf(userId, hash)).toEqual({ events: 0, segment_assignments: 0, customer_segments: 0, decisions: 0, campaign_customers: 0, campaign_results: 0, rejected_messages: 0 });
+    expect(await rowsOf(userId, hash)).toEqual({ events: 0, segment_assignments: 0, customer_segments: 0, decisions: 0, campaign_customers: 0, campaign_results: 0, rejected_messages: 0, dead_letters: 0 });
     expect(await count("SELECT count(*) AS n FROM feedback WHERE request_id = ?", requestId)).toBe(0);
     expect(await store.getProfile()).toBeNull();
     await expectError(await call(`/v1/segments/${userId}`, { admin: true }), 404, "not_found");
@@ -119,6 +123,7 @@ describe("DELETE /v1/users/:user_id", () => {
       campaign_customers: 0,
       campaign_results: 0,
       rejected_messages: 0,
+      dead_letters: 0,
       profile: false,
     });
     expect(await count("SELECT count(*) AS n FROM erasure_log WHERE visitor_hash = ?", hash)).toBe(2);

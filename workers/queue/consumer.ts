@@ -22,6 +22,7 @@ import type { FeatureStore } from "../../shared/profile/feature-store";
 import { hashVisitorId } from "../../shared/privacy";
 import { banditShard, type ArmDelta } from "../bandit/shard";
 import { bulkInsert } from "../data/bulk";
+import { DEAD_LETTER_QUEUE, parkDeadLetters } from "./dead-letters";
 import { getSnapshot } from "../data/snapshot";
 import { featureStore } from "../services";
 
@@ -74,6 +75,7 @@ export const SWEEP_AFTER_MS = 60_000;
 let lastSweep = 0;
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+  if (batch.queue === DEAD_LETTER_QUEUE) return parkDeadLetters(batch, env);
   const db = drizzle(env.DB);
   const store = featureStore(env);
   const now = new Date();

@@ -16,6 +16,7 @@ import { ApiError } from "../http/errors";
 import { readBodyText, type AppEnv } from "../http/middleware";
 import { featureStoreHealth, pingFeatureStore } from "../services";
 import { llmSettings } from "../llm/claude";
+import { pendingDeadLetters } from "../queue/dead-letters";
 
 export const admin = new Hono<AppEnv>();
 
@@ -120,7 +121,7 @@ admin.get("/health", async (c) => {
   const llm = llmSettings(c.env);
   const snapshot = snapshotStatus();
   // Nightly jobs: each one's latest run; a drift flag from the latest drift check.
-  const runs = await latestRuns(drizzle(c.env.DB)).catch(() => null);
+  const [runs, deadLetters] = await Promise.all([latestRuns(drizzle(c.env.DB)).catch(() => null), pendingDeadLetters(c.env.DB).catch(() => null)]);
   const drift = runs?.find((r) => r.job === "drift");
   const components = {
     d1,
@@ -139,6 +140,8 @@ admin.get("/health", async (c) => {
             status: runs.some((r) => r.status === "failed") ? "failing" : "ok",
             runs: runs.map((r) => ({ job: r.job, run_key: r.runKey, status: r.status, attempts: r.attempts, started_at: r.startedAt, duration_ms: r.durationMs, outcome: r.outcome, error: r.error })),
           },
+    // Accepted messages every delivery failed on, waiting in D1 for POST /v1/admin/dead-letters/replay.
+    dead_letters: deadLetters === null ? { status: "unknown" } : { status: deadLetters.pending > 0 ? "attention" : "ok", ...deadLetters },
     drift: drift?.outcome ? { flag: drift.outcome.drift === true, checked_at: drift.finishedAt, checks: drift.outcome.checks } : { flag: false, checked_at: null },
   };
   const degraded = d1.status !== "ok" || durableObjects.status !== "ok";

@@ -9,6 +9,7 @@ import { CreateExperiment, PatchExperiment } from "../../shared/experiments/sche
 import type { AppEnv } from "../http/middleware";
 import { CreateParams, ReportQuery } from "./campaigns";
 import { ApprovedContentBody } from "./content";
+import { DeadLettersQuery, ReplayBody } from "./dead-letters";
 import { ScreenRequest } from "./safety";
 
 const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any", target: "openapi-3.0" });
@@ -124,6 +125,8 @@ export function openApiDocument(): unknown {
       "/v1/assistant": { post: { summary: "The Checkout Assistant answered by Claude from aura's ranking for the cart; 503 without a key (the storefront's rules answer)", responses: { "200": { description: "answer and recommended items" }, ...errorResponses(400, 413, 415, 503) } } },
       "/sdk.js": { get: { summary: "The storefront SDK (consent, tracking with batching and beacons, rank and feedback helpers, slot auto-wiring)", responses: { "200": { description: "JavaScript", content: { "application/javascript": { schema: { type: "string" } } } }, "304": { description: "not modified (ETag)" } } } },
       "/dashboard": { get: { summary: "The operator dashboard (the page holds no data; its calls carry the admin key)", responses: { "200": { description: "HTML", content: { "text/html": { schema: { type: "string" } } } } } } },
+      "/v1/admin/dead-letters": { get: { summary: "Messages every queue delivery failed on, kept in D1 for replay (pending by default), oldest first, with their bodies", security: admin, parameters: queryParams(DeadLettersQuery), responses: { "200": { description: "pending count and dead letters" }, ...errorResponses(400, 401) } } },
+      "/v1/admin/dead-letters/replay": { post: { summary: "Send pending dead letters (the oldest `limit`, or `ids`) back to the main queue; replaying twice is harmless. No body: the oldest 100", security: admin, requestBody: { required: false, ...json(ReplayBody, "input") }, responses: { "200": { description: "replayed, pending, and what failed part-way" }, ...errorResponses(400, 401, 415, 503) } } },
       "/v1/admin/health": { get: { summary: "Component health", security: admin, responses: { "200": { description: "all ok" }, ...errorResponses(401, 503) } } },
       "/health": { get: { summary: "Liveness", responses: { "200": { description: "alive", ...json(HealthResponse, "output") } } } },
       "/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.0" } } } },

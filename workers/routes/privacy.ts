@@ -33,6 +33,7 @@ const TARGETS = [
   { table: "campaign_customers", by: "id", where: (p: string) => `customer_id = ${p}` },
   { table: "campaign_results", by: "id", where: (p: string) => `customer_id = ${p}` },
   { table: "rejected_messages", by: "message", where: (p: string) => `instr(body, ${p}) > 0` },
+  { table: "dead_letters", by: "message", where: (p: string) => `instr(body, ${p}) > 0` },
 ] as const;
 
 /** The audit statement's numbered parameters for each kind of key (?4 onwards are the row's own fields). */
