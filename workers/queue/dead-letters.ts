@@ -138,7 +138,8 @@ export async function replayDeadLetters(env: Env, selection: { ids?: readonly nu
       await db.update(deadLetters).set({ replayedAt: now }).where(inArray(deadLetters.id, sent.slice(marked, marked + MAX_REPLAY_IDS)));
     }
   } catch (err) {
-    failure = `${Math.max(0, sent.length - marked)} sent but not marked replayed (they stay pending; sending them again is harmless): ${err instanceof Error ? err.message : String(err)}`;
+    const unmarked = `${sent.length - marked} sent but not marked replayed (they stay pending; sending them again is harmless): ${err instanceof Error ? err.message : String(err)}`;
+    failure = failure === null ? unmarked : `${failure}; ${unmarked}`;
   }
   return { replayed: sent.length, failed: failure === null ? null : { error: failure, not_replayed: rows.length - sent.length } };
 }
