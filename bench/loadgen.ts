@@ -236,13 +236,24 @@ class Recorder {
   }
 }
 
+/**
+ * The client address Cloudflare's edge sets on every request it forwards (`cf-connecting-ip`), from a pool of 4,096:
+ * aura's rate limiter checks a counter per address (an HMAC of it), work every deployed public request does. On the
+ * direct socket no header would be set and that check would be skipped.
+ */
+export const CLIENT_ADDRESSES = 4096;
+export const clientAddress = (k: number): string => {
+  const n = k % CLIENT_ADDRESSES;
+  return `10.0.${n >> 8}.${n & 255}`;
+};
+
 async function send(pool: Pool, target: Target, k: number, signal: AbortSignal | undefined): Promise<{ status: number; label: string | null; firstByteAt: number | null }> {
   const mixed = target.requests ? target.requests[k % target.requests.length]! : null;
   const body = mixed ? mixed.body : target.bodies ? target.bodies[k % target.bodies.length]! : null;
   const res = await pool.request({
     method: target.method,
     path: mixed ? mixed.path : target.path,
-    headers: { ...(mixed?.headers ?? {}), ...(body ? { "content-type": "application/json" } : {}) },
+    headers: { "cf-connecting-ip": clientAddress(k), ...(mixed?.headers ?? {}), ...(body ? { "content-type": "application/json" } : {}) },
     body,
     ...(signal ? { signal } : {}),
   });
@@ -478,8 +489,9 @@ function wrkScript(target: Target): string {
     `local reqs = {}`,
     `local i = 0`,
     `init = function(args)`,
-    `  for k, b in ipairs(bodies) do reqs[k] = wrk.format("${target.method}", "${target.path}", {["Content-Type"] = "application/json"}, b) end`,
-    `  if #reqs == 0 then reqs[1] = wrk.format("${target.method}", "${target.path}") end`,
+    // Each body with its own client address, as send() gives each request one (clientAddress).
+    `  for k, b in ipairs(bodies) do reqs[k] = wrk.format("${target.method}", "${target.path}", {["Content-Type"] = "application/json", ["cf-connecting-ip"] = string.format("10.0.%d.%d", math.floor(((k - 1) % ${CLIENT_ADDRESSES}) / 256), (k - 1) % 256)}, b) end`,
+    `  if #reqs == 0 then reqs[1] = wrk.format("${target.method}", "${target.path}", {["cf-connecting-ip"] = "10.0.0.0"}) end`,
     `end`,
     `request = function() i = i % #reqs + 1; return reqs[i] end`,
     `done = function(s, lat, req)`,

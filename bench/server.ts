@@ -50,7 +50,9 @@ export function parseWranglerToml(text: string): { top: TomlTable; tables: Recor
       current = tables[m[1]!] ??= {};
     } else if ((m = /^([\w-]+)\s*=\s*(.+)$/.exec(line))) {
       const v = m[2]!.trim();
-      current[m[1]!] = v.startsWith("[")
+      current[m[1]!] = v.startsWith("{")
+        ? v // an inline table, kept as its text
+        : v.startsWith("[")
         ? (JSON.parse(v) as string[])
         : v.startsWith('"')
           ? (JSON.parse(v) as string)
@@ -70,6 +72,8 @@ export interface WranglerConfig {
   durableObject: { binding: string; className: string; sqlite: boolean };
   queueProducer: { binding: string; queue: string };
   queueConsumer: { queue: string; maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string };
+  /** The [[ratelimits]] bindings: name and period (their limits are raised for the bench, see auraOptions). */
+  rateLimits: { name: string; period: number }[];
 }
 
 /** The bindings and settings the benchmark reproduces, read from wrangler.toml (so the two cannot drift). */
@@ -87,6 +91,8 @@ export function readWranglerConfig(): WranglerConfig {
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(tables.vars ?? {})) vars[k] = String(v);
   const num = (v: TomlValue | undefined) => (typeof v === "number" ? v : undefined);
+  // `simple = { limit = 600, period = 60 }` is an inline table, which the little parser keeps as text.
+  const rateLimits = (arrays.ratelimits ?? []).map((r) => ({ name: String(r.name), period: Number(/period\s*=\s*(\d+)/.exec(String(r.simple))?.[1] ?? "60") }));
   return {
     compatibilityDate: String(need(top.compatibility_date, "compatibility_date")),
     compatibilityFlags: Array.isArray(top.compatibility_flags) ? top.compatibility_flags : [],
@@ -101,8 +107,17 @@ export function readWranglerConfig(): WranglerConfig {
       ...(num(consumer.max_retries) !== undefined ? { maxRetries: num(consumer.max_retries)! } : {}),
       ...(typeof consumer.dead_letter_queue === "string" ? { deadLetterQueue: consumer.dead_letter_queue } : {}),
     },
+    rateLimits,
   };
 }
+
+/**
+ * The bench's rate limits: every [[ratelimits]] binding is bound, so each public request pays the checks a
+ * deployment does (an HMAC of the client address, the per-visitor key read from the body, the counters), but at a
+ * limit no run reaches. wrangler.toml's own limits are per visitor per minute, and the bench's 1,000 visitors at
+ * 1,000-4,000 requests a second would be refused within seconds: a real site at that rate has tens of thousands.
+ */
+export const BENCH_RATE_LIMIT = 1_000_000_000;
 
 /** Secrets (.dev.vars in development) get fixed bench values; they are not in wrangler.toml. */
 export const BENCH_SECRETS = { ADMIN_API_KEY: "bench-admin-key", VISITOR_ID_SALT: "bench-salt" } as const;
@@ -181,6 +196,7 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
         // production eviction happens in the object's own process, so the bench keeps objects resident.
         durableObjects: { [cfg.durableObject.binding]: { className: cfg.durableObject.className, useSQLite: cfg.durableObject.sqlite, unsafePreventEviction: true } },
         queueProducers: { [cfg.queueProducer.binding]: { queueName: cfg.queueProducer.queue } },
+        ratelimits: Object.fromEntries(cfg.rateLimits.map((r) => [r.name, { simple: { limit: BENCH_RATE_LIMIT, period: r.period } }])),
         queueConsumers: {
           [cfg.queueConsumer.queue]: {
             ...(cfg.queueConsumer.maxBatchSize !== undefined ? { maxBatchSize: cfg.queueConsumer.maxBatchSize } : {}),
