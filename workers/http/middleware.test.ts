@@ -1,6 +1,8 @@
 // The request id's pooled random bytes and the hostname read off request.url without a URL object.
 import { describe, expect, it } from "vitest";
-import { hostnameOf, newRequestId } from "./middleware";
+import { Hono } from "hono";
+import { ApiError } from "./errors";
+import { hostnameOf, newRequestId, readBodyText, readJsonValue } from "./middleware";
 
 describe("newRequestId", () => {
   it("gives 128 random bits as hex, none repeated, across many refills of its byte pool", () => {
@@ -46,5 +48,30 @@ describe("hostnameOf", () => {
       const serialized = new Request(raw).url;
       expect(hostnameOf(serialized)).toBe(new URL(serialized).hostname);
     }
+  });
+});
+
+describe("readBodyText and readJsonValue", () => {
+  // A Hono route that reads the body the way the rate limiter and then the route do.
+  const app = new Hono();
+  app.onError((err, c) => c.json({ error: err instanceof ApiError ? err.code : String(err) }, err instanceof ApiError ? (err.status as 413) : 500));
+  app.post("/twice", async (c) => {
+    const first = await readJsonValue(c, 1000);
+    const second = await readJsonValue(c, 1000);
+    return c.json({ same: first === second, text: await readBodyText(c, 1000) });
+  });
+  app.post("/lower", async (c) => {
+    await readBodyText(c, 1000);
+    return c.json({ text: await readBodyText(c, 10) });
+  });
+
+  it("reads and parses the body once; later calls get that read", async () => {
+    const res = await app.request("/twice", { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } });
+    expect(await res.json()).toEqual({ same: true, text: '{"a":1}' });
+  });
+
+  it("holds a later read to its own, lower limit", async () => {
+    const res = await app.request("/lower", { method: "POST", body: '{"a":"more than ten bytes"}' });
+    expect(res.status).toBe(413);
   });
 });

@@ -11,6 +11,8 @@ declare module "hono" {
     corsGrant: string | null;
     /** A response its route built with every header the middleware adds afterwards (completeJsonResponse in complete.ts). */
     completeResponse: Response;
+    /** The body, read once (readBodyText) and parsed once (readJsonValue) for everything in the request that needs it. */
+    bodyRead: BodyRead;
   }
 }
 
@@ -104,8 +106,47 @@ export function adminAuth(): MiddlewareHandler<AppEnv> {
 
 export const PUBLIC_BODY_LIMIT = 64 * 1024;
 
-/** Reads the body as text, refusing early (content-length) or while streaming once it passes `maxBytes`. */
-export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
+/** A request body read once: the rate limiter and the route both need it, and a second read meant a clone (a tee
+ * of the stream in the runtime), a second decode and a second JSON.parse on every /v1/rank. */
+export interface BodyRead {
+  maxBytes: number;
+  text: Promise<string>;
+  /** The text's JSON.parse, once someone asked and it parsed. */
+  json?: { value: unknown };
+}
+
+/**
+ * Reads the body as text, refusing early (content-length) or while streaming once it passes `maxBytes`. Read once
+ * per request: a later call gets the first read, its failure included (a stream cannot be read twice), held to
+ * its own limit if that is lower.
+ */
+export function readBodyText(c: Context, maxBytes: number): Promise<string> {
+  const earlier = c.get("bodyRead") as BodyRead | undefined;
+  if (earlier !== undefined) {
+    if (maxBytes >= earlier.maxBytes) return earlier.text;
+    return earlier.text.then((text) => {
+      if (new TextEncoder().encode(text).byteLength > maxBytes) throw tooLarge(maxBytes);
+      return text;
+    });
+  }
+  const text = readBodyTextOnce(c, maxBytes);
+  // Whoever reads first may not be the one that reports a failure (the limiter ignores it; the route answers it).
+  text.catch(() => undefined);
+  c.set("bodyRead", { maxBytes, text });
+  return text;
+}
+
+/** The body's JSON value, parsed once per request; throws (SyntaxError or the read's ApiError) like a fresh parse. */
+export async function readJsonValue(c: Context, maxBytes: number): Promise<unknown> {
+  const text = await readBodyText(c, maxBytes);
+  const read = c.get("bodyRead") as BodyRead;
+  if (read.json) return read.json.value;
+  const value: unknown = JSON.parse(text);
+  read.json = { value };
+  return value;
+}
+
+async function readBodyTextOnce(c: Context, maxBytes: number): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
   if (Number.isFinite(declared)) {
     if (declared > maxBytes) throw tooLarge(maxBytes);
@@ -164,11 +205,11 @@ export function requireContentType(c: Context, expected: string): void {
 /** Content type, size cap, JSON syntax, then the schema: each failure has its own status and message. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = PUBLIC_BODY_LIMIT): Promise<z.infer<S>> {
   requireContentType(c, "application/json");
-  const text = await readBodyText(c, maxBytes);
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
-  } catch {
+    raw = await readJsonValue(c, maxBytes);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError(400, "malformed_json", "body is not valid JSON");
   }
   return parseOrReject(schema, raw);

@@ -4,7 +4,7 @@
 // lets them in again. The route still gets the body the limiter read the visitor from.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { RATE_LIMIT_PERIOD_SECONDS } from "./rate-limit";
-import { call, consentAll, expectError, json, seedDemo } from "../test/helpers";
+import { call, consentAll, expectError, fetchWorker, json, seedDemo } from "../test/helpers";
 
 beforeAll(seedDemo);
 // The binding counts in fixed windows of wall-clock time and starts afresh when one ends: a count-up that
@@ -77,6 +77,32 @@ describe("per visitor", () => {
       }
     }
     await expectRateLimited(await rank());
+  });
+
+  it("reads the body once for the limiter and the route: no copy of the stream, one read", async () => {
+    class CountingRequest extends Request {
+      clones = 0;
+      reads = 0;
+      override clone(): Request {
+        this.clones++;
+        return super.clone();
+      }
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        this.reads++;
+        return super.arrayBuffer();
+      }
+      // A body without a declared length is streamed: each access of the stream is a read.
+      override get body(): ReadableStream | null {
+        this.reads++;
+        return super.body;
+      }
+    }
+    const body = JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_rl_read_once", consent: [] } });
+    const request = new CountingRequest("http://aura.test/v1/rank", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.50" }, body });
+    const res = await fetchWorker(request);
+    expect(res.status).toBe(200);
+    expect((await json<{ items: unknown[] }>(res)).items.length).toBeGreaterThan(0);
+    expect({ clones: request.clones, reads: request.reads }).toEqual({ clones: 0, reads: 1 });
   });
 
   it("limits events per visitor (the profile they would write) and feedback per decision it quotes", async () => {

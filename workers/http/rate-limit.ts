@@ -10,10 +10,9 @@
 // it stops one visitor's profile object from being flooded (events poisoning a profile, or a hot Durable Object).
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { hashVisitorId } from "../../shared/privacy";
 import { cachedVisitorHash } from "../privacy/visitor-hash";
 import { ApiError } from "./errors";
-import { PUBLIC_BODY_LIMIT, type AppEnv } from "./middleware";
+import { PUBLIC_BODY_LIMIT, readJsonValue, type AppEnv } from "./middleware";
 
 /** The `period` of every [[ratelimits]] binding in wrangler.toml; the binding cannot be asked for it. */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
@@ -76,46 +75,19 @@ async function withinLimit(env: Env, name: LimiterName, key: string): Promise<bo
 }
 
 /**
- * The unit (anon id or request id) the body names, read from a copy so the route still gets the untouched body.
- * Anything the route will refuse anyway (not JSON, too large, malformed) has no unit: the IP limit still counted it.
+ * The unit (anon id or request id) the body names. The body is read and parsed once for the whole request
+ * (readJsonValue), so the route gets the same read, not a second copy. Anything the route will refuse anyway
+ * (not JSON, too large, malformed) has no unit: the IP limit still counted it, and the route answers the error.
  */
 async function unitFromBody(c: Context<AppEnv>, of: (body: unknown) => string | null): Promise<string | null> {
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) return null;
   const declared = Number(c.req.header("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > PUBLIC_BODY_LIMIT) return null;
-  const copy = c.req.raw.clone().body;
-  if (!copy) return null;
-  const reader = copy.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    // A body that breaks off has no unit to count; the route's own read answers the client.
-    const next = await reader.read().catch(() => null);
-    if (next === null) return null;
-    const { done, value } = next;
-    if (done) break;
-    total += value.byteLength;
-    if (total > PUBLIC_BODY_LIMIT) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
   try {
-    return of(JSON.parse(new TextDecoder().decode(chunks.length === 1 ? chunks[0] : concat(chunks, total))));
+    return of(await readJsonValue(c, PUBLIC_BODY_LIMIT));
   } catch {
     return null;
   }
-}
-
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return all;
 }
 
 function rateLimited(what: string): ApiError {
@@ -133,8 +105,9 @@ export function publicRateLimit(): MiddlewareHandler<AppEnv> {
     // Set by Cloudflare's edge on every request (and by `wrangler dev`); absent only when a test or a direct
     // socket calls the Worker, which has no client address to count.
     const ip = c.req.header("cf-connecting-ip");
-    if (ip && !(await withinLimit(c.env, limits.ip, await hashVisitorId(c.env.VISITOR_ID_SALT, `ip:${ip}`)))) throw rateLimited("address");
-    // Reading the body costs a copy and a parse: not worth it where no per-visitor counter is bound (the bench).
+    // Addresses repeat like visitors do: one HMAC per address per isolate (the same key as an uncached hash).
+    if (ip && !(await withinLimit(c.env, limits.ip, await cachedVisitorHash(c.env.VISITOR_ID_SALT, `ip:${ip}`)))) throw rateLimited("address");
+    // The body is read only where a per-visitor counter is bound (the route then reuses that read).
     const unit = c.env[limits.unit.limiter] ? await unitFromBody(c, limits.unit.of) : null;
     if (unit !== null) {
       const key = limits.unit.hashed ? await cachedVisitorHash(c.env.VISITOR_ID_SALT, unit) : unit;
