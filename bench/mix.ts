@@ -143,8 +143,11 @@ async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (
  */
 const UNCAUGHT = /\berror: Uncaught exception\b/;
 
+/** A line the Worker logged (JSON) at warn or error level. */
+const WORKER_WARNING = /"level":"(warn|error)"/;
+
 /** True for a line the Worker logged at warn or error level, or an uncaught exception workerd logged. */
-export const isWarning = (line: string) => /"level":"(warn|error)"/.test(line) || UNCAUGHT.test(line);
+export const isWarning = (line: string) => WORKER_WARNING.test(line) || UNCAUGHT.test(line);
 
 /**
  * The Worker's warnings and errors among `lines`, counted by what they are about (their first field after level);
@@ -157,7 +160,7 @@ export function warningKinds(lines: readonly string[]): Record<string, number> {
       out["uncaught exception"] = (out["uncaught exception"] ?? 0) + 1;
       continue;
     }
-    if (!/"level":"(warn|error)"/.test(line)) continue;
+    if (!WORKER_WARNING.test(line)) continue;
     let about = "unparsed";
     try {
       const fields = Object.keys(JSON.parse(line.slice(line.indexOf("{"))) as Record<string, unknown>).filter((k) => k !== "level" && k !== "request_id");

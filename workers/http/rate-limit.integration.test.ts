@@ -99,9 +99,14 @@ describe("per visitor", () => {
     }
     const body = JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: "anon_rl_read_once", consent: [] } });
     const request = new CountingRequest("http://aura.test/v1/rank", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.50" }, body });
-    const res = await fetchWorker(request);
+    // The per-visitor counter, recording the keys it is asked for: the limiter must have read the visitor too.
+    const keys: string[] = [];
+    const perVisitor = { limit: ({ key }: { key: string }) => (keys.push(key), Promise.resolve({ success: true })) };
+    const res = await fetchWorker(request, { RATE_LIMIT_RANK_ANON: perVisitor });
     expect(res.status).toBe(200);
     expect((await json<{ items: unknown[] }>(res)).items.length).toBeGreaterThan(0);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^vh_[0-9a-f]{32}$/);
     expect({ clones: request.clones, reads: request.reads }).toEqual({ clones: 0, reads: 1 });
   });
 

@@ -81,8 +81,7 @@ async function withinLimit(env: Env, name: LimiterName, key: string): Promise<bo
  */
 async function unitFromBody(c: Context<AppEnv>, of: (body: unknown) => string | null): Promise<string | null> {
   if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("application/json")) return null;
-  const declared = Number(c.req.header("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > PUBLIC_BODY_LIMIT) return null;
+  // A body over the limit fails the read itself (413 by content-length, or while streaming): no unit.
   try {
     return of(await readJsonValue(c, PUBLIC_BODY_LIMIT));
   } catch {

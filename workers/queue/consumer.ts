@@ -22,7 +22,7 @@ import type { FeatureStore } from "../../shared/profile/feature-store";
 import { hashVisitorId } from "../../shared/privacy";
 import { banditShard, type ArmDelta } from "../bandit/shard";
 import { bulkInsert } from "../data/bulk";
-import { DEAD_LETTER_QUEUE, parkDeadLetters } from "./dead-letters";
+import { DEAD_LETTER_QUEUE, messageText, parkDeadLetters } from "./dead-letters";
 import { getSnapshot } from "../data/snapshot";
 import { featureStore } from "../services";
 
@@ -465,13 +465,7 @@ interface UnknownFeedbackRow extends IncomingFeedback {
 }
 
 function rejectRow(queue: string, reason: string, body: unknown, nowIso: string): typeof rejectedMessages.$inferInsert {
-  let text: string;
-  try {
-    text = JSON.stringify(body) ?? "undefined";
-  } catch {
-    text = String(body);
-  }
-  return { queue, reason: reason.slice(0, 1000), body: text.slice(0, 10_000), rejectedAt: nowIso };
+  return { queue, reason: reason.slice(0, 1000), body: messageText(body).slice(0, 10_000), rejectedAt: nowIso };
 }
 
 async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<D1PreparedStatement[]> {

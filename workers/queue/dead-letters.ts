@@ -26,7 +26,8 @@ const INSERT_SQL =
 const kindOf = (body: unknown): string | null =>
   typeof body === "object" && body !== null && typeof (body as { kind?: unknown }).kind === "string" ? (body as { kind: string }).kind.slice(0, 64) : null;
 
-function bodyText(body: unknown): string {
+/** A message body as stored (dead letters, rejected messages): its JSON, or its string form if it has none. */
+export function messageText(body: unknown): string {
   try {
     return JSON.stringify(body) ?? "null";
   } catch {
@@ -42,10 +43,12 @@ function bodyText(body: unknown): string {
 export async function parkDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = new Date().toISOString();
   const kinds: Record<string, number> = {};
+  // One statement per message, not bulkInsert's one JSON parameter for all rows: a body may be up to the queue's
+  // 128 KB, and a hundred of them in one parameter would pass D1's limits.
   const statements = batch.messages.map((m) => {
     const kind = kindOf(m.body);
     kinds[kind ?? "unknown"] = (kinds[kind ?? "unknown"] ?? 0) + 1;
-    return env.DB.prepare(INSERT_SQL).bind(m.id, batch.queue, kind, bodyText(m.body), m.attempts, now);
+    return env.DB.prepare(INSERT_SQL).bind(m.id, batch.queue, kind, messageText(m.body), m.attempts, now);
   });
   try {
     if (statements.length > 0) await env.DB.batch(statements);
