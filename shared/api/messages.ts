@@ -1,6 +1,6 @@
 // Messages on the "aura-feedback" queue. The consumer validates every body with these schemas: anything
 // that does not parse is stored as rejected with the reason, never silently dropped.
-import { z } from "zod";
+import * as z from "zod";
 import { referrerClasses } from "../persona/signals";
 import { sessionEventTypes } from "../persona/features";
 

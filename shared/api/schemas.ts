@@ -1,6 +1,6 @@
 // The HTTP contract's request and response bodies as zod schemas: validation at the trust boundary and
 // the source of the OpenAPI document.
-import { z } from "zod";
+import * as z from "zod";
 import { sessionEventTypes } from "../persona/features";
 
 const idString = (max: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_.:@-]{1,${max}}$`), `1-${max} chars of letters, digits, _ . : @ -`);

@@ -1,6 +1,6 @@
 // The approved content corpus every campaign email is grounded in (brand guidelines, product facts, offers),
 // and BM25 retrieval over it: a segment's variants may only state what these documents say, citing their ids.
-import { z } from "zod";
+import * as z from "zod";
 import { tokenize } from "../content/tokenize";
 
 export const CONTENT_KINDS = ["brand", "product", "offer"] as const;

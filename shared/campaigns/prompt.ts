@@ -1,7 +1,7 @@
 // What Claude is asked to write and how its answer is checked: the brand rules as the system prompt, the whole
 // approved corpus as one shared (prompt-cached) context block, one short request per segment, and a zod schema
 // for the structured output. Pure: the worker sends these through @anthropic-ai/sdk.
-import { z } from "zod";
+import * as z from "zod";
 import type { ApprovedContent } from "./corpus";
 import type { CampaignSegment } from "./segment";
 import { STRATEGIES, type Strategy } from "./strategies";
@@ -19,9 +19,6 @@ export const GeneratedVariantsSchema = z.object({
     .max(5),
 });
 export type GeneratedVariants = z.infer<typeof GeneratedVariantsSchema>;
-
-/** The JSON schema handed to the API's structured-output format (kept in step with the zod schema above). */
-export const generatedVariantsJsonSchema = z.toJSONSchema(GeneratedVariantsSchema, { target: "draft-7" });
 
 export function generationSystemPrompt(brand: readonly ApprovedContent[], brandName: string): string {
   const rules = brand.map((d) => `- ${d.title}: ${d.body}`).join("\n");

@@ -1,6 +1,6 @@
 // The built-in engagement simulator: when a campaign has no imported results, each customer's open, click and
 // conversion are drawn from a known truth, so the report (and its tests) can be judged against that truth.
-import { z } from "zod";
+import * as z from "zod";
 import { unitDraw } from "../hash";
 
 /** Marginal (unconditional) rates: P(opened), P(clicked), P(converted), each ≤ the one before (a funnel). */

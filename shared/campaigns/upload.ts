@@ -1,6 +1,6 @@
 // Reads a campaign upload (`POST /v1/campaigns`) as its bytes arrive: validates the encoding, splits CSV records
 // across chunk boundaries, checks every row, and keeps the good ones so one bad row never sinks a 25 MiB file.
-import { z } from "zod";
+import * as z from "zod";
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 /** Beyond this a header is more likely a mis-split file than a customer table, and each row costs memory per column. */

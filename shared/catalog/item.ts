@@ -1,5 +1,5 @@
 // The catalog item: products and editorial content share one shape so every surface ranks them alike.
-import { z } from "zod";
+import * as z from "zod";
 
 export const itemKinds = ["product", "content"] as const;
 export const skillLevels = ["beginner", "intermediate", "pro"] as const;

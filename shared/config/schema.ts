@@ -1,6 +1,6 @@
 // The configuration that shapes decisions: persona taxonomy and weights, intents, micro-segments, surfaces
 // and ranking weights. It is data validated by zod, so operators change behaviour without code branches.
-import { z } from "zod";
+import * as z from "zod";
 
 const featureKey = z.string().min(1).max(80);
 const weightMap = z.record(featureKey, z.number().min(-20).max(20));

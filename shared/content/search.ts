@@ -1,6 +1,6 @@
 // Lexical content search behind POST /v1/content/search: a BM25F inverted index built once per
 // catalog snapshot, queried with topic/persona/jurisdiction filters and a freshness signal.
-import { z } from "zod";
+import * as z from "zod";
 import type { Item } from "../catalog/item";
 import { tokenize } from "./tokenize";
 

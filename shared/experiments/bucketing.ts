@@ -1,6 +1,6 @@
 // Deterministic assignment for fixed-allocation experiments: MurmurHash3 buckets, a bucket map that moves the
 // fewest visitors when weights change, layers for mutually exclusive experiments, and holdouts.
-import { z } from "zod";
+import * as z from "zod";
 import { fmix32, unitDraw } from "../hash";
 
 /** Resolution of an allocation: weights are honoured to 1/10,000 (0.01%). */

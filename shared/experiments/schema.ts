@@ -1,5 +1,5 @@
 // Experiments as the contract defines them: validated on create, stored in D1, served by /v1/rank.
-import { z } from "zod";
+import * as z from "zod";
 import type { BucketMap } from "./bucketing";
 
 export const rewardTypes = ["impression", "click", "add_to_cart", "purchase", "dismiss"] as const;

@@ -1,7 +1,7 @@
 // Next-best-action: explicit, ordered rules over the model outputs (purchase propensity, BG/NBD p(alive),
 // expected value, engagement) that pick one action and say why, numbers included, so a marketer can audit it.
 
-import { z } from "zod";
+import * as z from "zod";
 
 export const RECOMMENDED_ACTIONS = ["offer_discount", "recommend_product", "send_message", "show_tutorial", "none"] as const;
 export type RecommendedAction = (typeof RECOMMENDED_ACTIONS)[number];

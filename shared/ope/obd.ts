@@ -1,6 +1,6 @@
 // Parses Open Bandit Dataset CSVs (Saito et al. 2020, ZOZOTOWN) into logged rounds for off-policy evaluation.
 // Pure: takes the file's text; reading it is the caller's job.
-import { z } from "zod";
+import * as z from "zod";
 import { parseCsv } from "../csv/parse";
 import type { LoggedRound } from "./estimators";
 

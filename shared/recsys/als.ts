@@ -10,7 +10,7 @@
 // Rows are solved by Cholesky (exact; each half-step can only lower the loss, which the tests check) or, for
 // large catalogs, by a few warm-started conjugate-gradient steps (Takács et al. 2011), which skip the f³
 // factorisation. Arithmetic is float64 for reproducibility and conditioning; published vectors are float32.
-import { z } from "zod";
+import * as z from "zod";
 import { createRng } from "../catalog/prng";
 import type { InteractionMatrix } from "./interactions";
 

@@ -6,7 +6,7 @@
 // step an order of magnitude rarer than the one before, compressed so that one purchase does not drown a week of
 // browsing): view 1, click 2, wishlist 3, add_to_cart 4, purchase 8. Repeats add up, then r is capped (see
 // STRENGTH_CAP) so a visitor who reloads one page a hundred times cannot pin the model to that one cell.
-import { z } from "zod";
+import * as z from "zod";
 
 export const interactionTypes = ["page_view", "click", "wishlist", "add_to_cart", "purchase"] as const;
 export type InteractionType = (typeof interactionTypes)[number];

@@ -7,7 +7,7 @@
 // predicted preference within 0.02).
 // The fold-in parameters travel with the vectors because a visitor folded in with a different α or λ than
 // training used would land on a different scale from the vectors it is compared with.
-import { z } from "zod";
+import * as z from "zod";
 import { type FoldInParams, type ItemFactors, itemFactors } from "./als";
 
 export const ITEM_VECTORS_FORMAT = "aura.item-vectors.int8.v1";

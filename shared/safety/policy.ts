@@ -1,6 +1,6 @@
 // The brand's own rules for its copy: claims it must not make (guarantees, health and money promises) and
 // competitors it does not name. Configuration, validated by zod, so an admin can change it without a deploy.
-import { z } from "zod";
+import * as z from "zod";
 import { foldText } from "./normalize";
 
 export interface BannedClaim {

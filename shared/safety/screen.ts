@@ -1,6 +1,6 @@
 // The content-safety screen for generated copy: fast local rules (lexicon, PII, brand policy) graded 0..7 per
 // category, blocking at BLOCK_SEVERITY. A second opinion (an LLM classifier) is folded in with `mergeScreens`.
-import { z } from "zod";
+import * as z from "zod";
 import { compileLexicon, LEXICON, SAFE_IDIOMS, type CompiledLexicon, type LexiconEntry, type TrieNode } from "./lexicon";
 import { isStretched, normalizeText, squeeze, type Disguise, type SafetyToken } from "./normalize";
 import { findPii, type PiiOptions } from "./pii";

@@ -5,7 +5,7 @@
 import { buildCorpusIndex, retrieve, type ApprovedContent, type ContentKind, type CorpusIndex } from "../../shared/campaigns/corpus";
 import { DEMO_BRAND_NAME, DEMO_SIGN_OFF } from "../../shared/campaigns/demo-corpus";
 import { checkGrounding } from "../../shared/campaigns/grounding";
-import { corpusContext, GeneratedVariantsSchema, generatedVariantsJsonSchema, generationSystemPrompt, segmentRequest } from "../../shared/campaigns/prompt";
+import { corpusContext, GeneratedVariantsSchema, generationSystemPrompt, segmentRequest } from "../../shared/campaigns/prompt";
 import { segmentCampaign, type CampaignSegment, type CampaignSegmentMode } from "../../shared/campaigns/segment";
 import { STRATEGY_QUERY, strategiesFor, type Strategy } from "../../shared/campaigns/strategies";
 import { templateVariants, TEMPLATE_GENERATOR, type GeneratedVariant } from "../../shared/campaigns/template";
@@ -199,7 +199,6 @@ async function writeVariants(gen: Generation, segment: CampaignSegment, strategi
         cachedContext: corpusContext(gen.corpus.docs),
         user: segmentRequest(segment, strategies, suggested, feedback),
         schema: GeneratedVariantsSchema,
-        jsonSchema: generatedVariantsJsonSchema,
         maxTokens: 2000,
       });
       if (!answer.ok) {

@@ -1,7 +1,7 @@
 // The layered safety screen for campaign variants and POST /v1/safety/screen: the local rules and lexicons
 // first (fast, always on), then Claude as a classifier when a key is set, merged by taking the higher severity
 // per category. Every campaign variant's decision is written to the audit table before it can be assigned.
-import { z } from "zod";
+import * as z from "zod";
 import { mergeScreens, SAFETY_CATEGORIES, screenText, BLOCK_SEVERITY, type ScreenResult } from "../../shared/safety/screen";
 import type { ClaudeClient } from "../llm/claude";
 
@@ -9,7 +9,6 @@ const LlmScreenSchema = z.object({
   categories: z.array(z.object({ category: z.enum(SAFETY_CATEGORIES), severity: z.number().int().min(0).max(7) })).max(SAFETY_CATEGORIES.length),
   reasons: z.array(z.string().max(300)).max(10),
 });
-const llmScreenJsonSchema = z.toJSONSchema(LlmScreenSchema, { target: "draft-7" });
 
 const CLASSIFIER_PROMPT = [
   "You are a content-safety classifier for outbound marketing email. Rate the text in each category from 0 (none) to 7 (extreme):",
@@ -25,7 +24,7 @@ export async function screenLayered(text: string, channel: string, claude: Claud
   const local = screenText(text, { channel, allowedEmailDomains: brandDomains });
   // Already blocked locally: no need to spend a call to confirm it.
   if (!claude || local.decision === "block") return local;
-  const answer = await claude.structured({ system: CLASSIFIER_PROMPT, user: `Channel: ${channel}\n\nText:\n${text}`, schema: LlmScreenSchema, jsonSchema: llmScreenJsonSchema, maxTokens: 500 });
+  const answer = await claude.structured({ system: CLASSIFIER_PROMPT, user: `Channel: ${channel}\n\nText:\n${text}`, schema: LlmScreenSchema, maxTokens: 500 });
   if (!answer.ok) return { ...local, reasons: [...local.reasons, `LLM classifier unavailable (${answer.error}); local rules only`] };
   const severity = new Map(answer.value.categories.map((c) => [c.category, c.severity]));
   const categories = SAFETY_CATEGORIES.map((category) => ({ category, severity: severity.get(category) ?? 0 }));

@@ -32,7 +32,7 @@
 // no events in Redis yet has no profile, so their first ranking uses the persona and micro-segment alone; the
 // events route applies their first events inline, so the next ranking carries the segment.
 import { Redis } from "@upstash/redis/cloudflare";
-import { z } from "zod";
+import * as z from "zod";
 import { sessionEventTypes, type SessionEvent } from "../../shared/persona/features";
 import { deviceClasses, referrerClasses, type DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";

@@ -9,7 +9,7 @@
 // logged); the visitor is their salted hash. Per visitor matters even though anon ids are chosen by the client:
 // it stops one visitor's profile object from being flooded (events poisoning a profile, or a hot Durable Object).
 import type { Context, MiddlewareHandler } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { cachedVisitorHash } from "../privacy/visitor-hash";
 import { ApiError } from "./errors";
 import { PUBLIC_BODY_LIMIT, readJsonValue, type AppEnv } from "./middleware";

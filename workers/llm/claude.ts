@@ -1,8 +1,19 @@
 // Claude through @anthropic-ai/sdk, for campaign generation and the safety classifier: structured output
 // validated by zod, the shared context prompt-cached, a per-call timeout, retries with backoff on 429/5xx (the
 // SDK's, which honour retry-after), a concurrency limit, and token and cost accounting per campaign.
-import Anthropic from "@anthropic-ai/sdk";
-import type { z } from "zod";
+import { BaseAnthropic } from "@anthropic-ai/sdk/client";
+import { APIError } from "@anthropic-ai/sdk/error";
+import { Messages, type TextBlockParam, type Usage } from "@anthropic-ai/sdk/resources/messages";
+import * as z from "zod";
+
+/**
+ * The client with the one resource aura calls. The SDK's default export wires every resource (beta, files,
+ * models, skills, …) and bundled to 1 MB, a third of the Worker; every cold isolate parsed it before its first
+ * request. The base client with Messages alone bundles to about 0.3 MB and sends the same requests.
+ */
+class MessagesClient extends BaseAnthropic {
+  readonly messages = new Messages(this);
+}
 
 /**
  * The SDK's network boundary. Production uses the runtime's fetch; tests replace it with a fake (the only
@@ -71,10 +82,22 @@ export function emptyUsage(): LlmUsage {
   return { requests: 0, failures: 0, input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cost_usd: 0 };
 }
 
+/**
+ * The JSON schema for the API's structured-output format, made from the zod schema that validates the answer
+ * (so the two cannot drift) on a schema's first call: the isolates that never call Claude (all that serve
+ * ranking and pages) do not build it at start-up.
+ */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+function outputJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  let json = jsonSchemas.get(schema);
+  if (!json) jsonSchemas.set(schema, (json = z.toJSONSchema(schema, { target: "draft-7" }) as Record<string, unknown>));
+  return json;
+}
+
 export type StructuredResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export class ClaudeClient {
-  private readonly client: Anthropic;
+  private readonly client: MessagesClient;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -82,7 +105,7 @@ export class ClaudeClient {
     readonly settings: LlmSettings,
     readonly usage: LlmUsage = emptyUsage(),
   ) {
-    this.client = new Anthropic({ apiKey: settings.apiKey, timeout: settings.timeoutMs, maxRetries: settings.maxRetries, fetch: (input, init) => llmTransport.fetch(input, init) });
+    this.client = new MessagesClient({ apiKey: settings.apiKey, timeout: settings.timeoutMs, maxRetries: settings.maxRetries, fetch: (input, init) => llmTransport.fetch(input, init) });
   }
 
   /**
@@ -91,18 +114,18 @@ export class ClaudeClient {
    * validated by `schema`. Transport failures that survive the SDK's retries, refusals and invalid answers come
    * back as `{ ok: false }` with the reason: callers decide whether to retry with feedback or fall back.
    */
-  async structured<T>(opts: { system: string; cachedContext?: string; user: string; schema: z.ZodType<T>; jsonSchema: Record<string, unknown>; maxTokens: number }): Promise<StructuredResult<T>> {
+  async structured<T>(opts: { system: string; cachedContext?: string; user: string; schema: z.ZodType<T>; maxTokens: number }): Promise<StructuredResult<T>> {
     await this.acquire();
     try {
       this.usage.requests++;
-      const system: Anthropic.TextBlockParam[] = [{ type: "text", text: opts.system }];
+      const system: TextBlockParam[] = [{ type: "text", text: opts.system }];
       if (opts.cachedContext) system.push({ type: "text", text: opts.cachedContext, cache_control: { type: "ephemeral" } });
       const message = await this.client.messages.create({
         model: this.settings.model,
         max_tokens: opts.maxTokens + THINKING_ALLOWANCE_TOKENS,
         system,
         messages: [{ role: "user", content: opts.user }],
-        output_config: { format: { type: "json_schema", schema: opts.jsonSchema } },
+        output_config: { format: { type: "json_schema", schema: outputJsonSchema(opts.schema) } },
       });
       this.account(message.usage);
       if (message.stop_reason === "refusal") return this.fail("the model declined the request");
@@ -118,7 +141,7 @@ export class ClaudeClient {
       if (!parsed.success) return this.fail(`the answer did not match the schema: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`);
       return { ok: true, value: parsed.data };
     } catch (err) {
-      return this.fail(err instanceof Anthropic.APIError ? `API error ${err.status ?? "(no status)"}: ${err.message}` : err instanceof Error ? err.message : String(err));
+      return this.fail(err instanceof APIError ? `API error ${err.status ?? "(no status)"}: ${err.message}` : err instanceof Error ? err.message : String(err));
     } finally {
       this.release();
     }
@@ -129,7 +152,7 @@ export class ClaudeClient {
     return { ok: false, error };
   }
 
-  private account(u: Anthropic.Usage): void {
+  private account(u: Usage): void {
     this.usage.input_tokens += u.input_tokens;
     this.usage.output_tokens += u.output_tokens;
     this.usage.cache_creation_input_tokens += u.cache_creation_input_tokens ?? 0;

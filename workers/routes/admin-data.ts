@@ -1,7 +1,7 @@
 // /v1/admin read models for the operator dashboard: persona mix, the decision log, an experiment's time series,
 // the campaign list and this isolate's route latencies. Read-only; every query string is validated by zod.
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { defaultConfig } from "../../shared/config/default";
 import { BUCKET_PREFIX, REWARD_TYPES, browseDecisions, experimentTimeseries, listCampaigns, personaMix, type Bucket, type RewardCounts, type TimeseriesCell } from "../data/dashboard";
 import { getExperiment } from "../data/experiments";

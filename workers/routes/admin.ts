@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { z } from "zod";
+import * as z from "zod";
 import { feedback } from "../../shared/db/schema";
 import { catalogRowsFromCsv } from "../../shared/catalog/csv";
 import { Item } from "../../shared/catalog/item";

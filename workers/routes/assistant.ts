@@ -2,7 +2,7 @@
 // cart (it may only recommend items that ranking served), screened like campaign copy. Without an Anthropic
 // key, or when Claude fails, it answers 503 and the storefront's rule-based assistant answers instead.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { RankRequest } from "../../shared/api/schemas";
 import { screenText } from "../../shared/safety/screen";
 import { getBanditSnapshot } from "../data/posteriors";
@@ -26,7 +26,6 @@ const AssistantAnswer = z.strictObject({
   answer: z.string().trim().min(1).max(900),
   item_ids: z.array(z.string().min(1).max(64)).max(3),
 });
-const assistantAnswerJsonSchema = z.toJSONSchema(AssistantAnswer, { target: "draft-7" });
 
 const SYSTEM = [
   `You are the Checkout Assistant of ${DEMO_BRAND_NAME}, an online shop for creative tools. Answer the shopper's question in at most three short sentences, warmly and plainly.`,
@@ -53,7 +52,7 @@ assistantRouter.post("/", async (c) => {
     ...ranking.items.map((it, n) => `${n + 1}. [${it.content_id}] ${it.metadata.title}, ${it.metadata.price === 0 ? "free" : `$${it.metadata.price}`} (${it.reason})`),
   ].join("\n");
   const claude = new ClaudeClient(settings);
-  const answer = await claude.structured({ system: SYSTEM, user, schema: AssistantAnswer, jsonSchema: assistantAnswerJsonSchema, maxTokens: 400 });
+  const answer = await claude.structured({ system: SYSTEM, user, schema: AssistantAnswer, maxTokens: 400 });
   if (!answer.ok) {
     // The shopper is sent to the rule-based assistant; the operator needs to see why (a refused key, an outage).
     console.warn(JSON.stringify({ level: "warn", request_id: c.get("requestId"), assistant: answer.error }));

@@ -2,7 +2,7 @@
 // and approve, export the sends for an email service provider, import results, and read the report and the
 // safety audit trail.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { buildCampaignReport, renderCampaignReportHtml, type CampaignOutcome } from "../../shared/campaigns/report";
 import { defaultSimulationTruth, simulateEngagement, simulationTruthFor, SimulationTruthSchema, type SimulatedCustomer, type SimulationTruth } from "../../shared/campaigns/simulate";
 import { CampaignUploadReader, MAX_UPLOAD_BYTES, UploadError, type UploadErrorCode } from "../../shared/campaigns/upload";

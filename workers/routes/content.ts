@@ -1,7 +1,7 @@
 // POST /v1/content/search: BM25F lexical search over the approved tutorials and guides in the snapshot; and
 // /v1/content/approved: the corpus campaign emails are grounded in.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ApprovedContentInput, ContentId } from "../../shared/campaigns/corpus";
 import { ApiError, invalidRequest } from "../http/errors";
 import { ContentSearchRequest, searchContent } from "../../shared/content/search";

@@ -1,7 +1,7 @@
 // /v1/admin/dead-letters: the messages the queue gave up on, stored by the dead-letter queue's consumer, and
 // their replay onto the main queue once the outage is over (workers/queue/dead-letters.ts).
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { listDeadLetters, MAX_REPLAY_IDS, pendingDeadLetters, replayDeadLetters } from "../queue/dead-letters";
 import { ApiError, invalidRequest } from "../http/errors";
 import { readJson, type AppEnv } from "../http/middleware";

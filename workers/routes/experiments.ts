@@ -1,7 +1,7 @@
 // /v1/experiments: create, list, get, pause/resume/stop or reweight, the statistics report, and the bandit's
 // readable state (posteriors).
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { defaultConfig } from "../../shared/config/default";
 import { CreateExperiment, PatchExperiment, type Experiment } from "../../shared/experiments/schema";
 import { freeLayerSlice } from "../../shared/experiments/layers";

@@ -1,6 +1,6 @@
 // GET /openapi.json: the API document generated from the same zod schemas that validate requests.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ErrorBody, EventsAccepted, EventsRequest, HealthResponse, RankRequest, RankResponse, SegmentsResponse } from "../../shared/api/schemas";
 import { Item } from "../../shared/catalog/item";
 import { ContentSearchRequest } from "../../shared/content/search";

@@ -1,7 +1,7 @@
 // POST /v1/safety/screen: the same layered screen campaign variants go through (local rules, then Claude as a
 // classifier when a key is set), for any text an operator wants checked.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ClaudeClient, llmSettings } from "../llm/claude";
 import { brandEmailDomains, screenLayered } from "../campaigns/screening";
 import { readJson, type AppEnv } from "../http/middleware";

@@ -1,6 +1,6 @@
 // GET /collections/:category: a category's products with skill and sort filters as plain links and a GET
 // form, so the listing works without scripts and each filtered view is a cacheable URL.
-import { z } from "zod";
+import * as z from "zod";
 import { skillLevels, type Item } from "../../../shared/catalog/item";
 import { skillLabels, type CategoryInfo, type StorefrontCatalog } from "../catalog";
 import { html, type Markup } from "../html";
