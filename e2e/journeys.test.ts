@@ -1,6 +1,7 @@
 // The shopper journeys and the operator's view, in Chromium against aura started as `npm start` starts it:
 // a newcomer from a social ad, a pro from an email link, the hero bandit learning from one visitor's clicks,
 // a cart add reaching the posteriors, and the dashboard showing it, on mobile and desktop viewports.
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 const base = inject("baseUrl");
 const adminKey = inject("adminKey");
 const executablePath = inject("chromium");
+const stateDir = inject("stateDir");
 const ARTIFACTS = join("e2e", "artifacts");
 
 const MOBILE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1" };
@@ -251,4 +253,37 @@ describe.skipIf(!executablePath)("the operator dashboard", () => {
       await ctx.close();
     });
   }
+
+  it("lists a dead letter and replays it onto the queue, where the consumer applies it", { timeout: 120_000 }, async () => {
+    // A message the queue gave up on, as the dead-letter consumer stores it: a new visitor's one view. Written
+    // into wrangler dev's local D1 the way an operator's tooling would reach it, since no HTTP path makes one.
+    const anon = `anon_dlq_${Date.now().toString(36)}`;
+    const messageId = `msg_e2e_${Date.now().toString(36)}`;
+    const body = { kind: "events", anon_id: anon, session_id: null, personalization: true, device: "mobile", received_at: new Date().toISOString(), events: [{ id: `ev_${messageId}`, type: "page_view", ts: Date.now(), page_type: "product", category: null, product_id: "p101", query: null, quiz: null, entry: null }] };
+    const sql = `INSERT INTO dead_letters (message_id, queue, kind, body, attempts, dead_at) VALUES ('${messageId}', 'aura-feedback-dlq', 'events', '${JSON.stringify(body)}', 6, '${new Date().toISOString()}')`;
+    execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", stateDir, "--command", sql], { stdio: "ignore" });
+    expect((await fetch(`${base}/v1/segments/${anon}`, { headers: { authorization: `Bearer ${adminKey}` } })).status).toBe(404);
+
+    const ctx = await context(DESKTOP, null);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/dashboard`);
+    await page.fill("#admin-key", adminKey);
+    await page.locator("#login").getByRole("button").click();
+    const row = page.locator("#dead-letters-table tr[data-dead-letter]").filter({ hasText: messageId });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(anon);
+    await page.locator("#dead-letters-replay").click();
+    await until(async () => (await page.locator("#dead-letters-status").textContent())?.startsWith("Replayed ") ?? false);
+    expect(await page.locator("#dead-letters-status").textContent()).toMatch(/^Replayed [1-9]\d* onto the queue\. /);
+    expect(await row.count()).toBe(0);
+    await shot(page, "desktop-dead-letters");
+    await ctx.close();
+
+    const replayed = await admin<{ dead_letters: { message_id: string; replayed_at: string | null }[] }>("/v1/admin/dead-letters?state=replayed&limit=500");
+    expect(replayed.dead_letters.find((d) => d.message_id === messageId)?.replayed_at).toBeTruthy();
+    // The main queue's consumer applied the view: the visitor now has a profile, on a mobile device.
+    await until(async () => (await fetch(`${base}/v1/segments/${anon}`, { headers: { authorization: `Bearer ${adminKey}` } })).status === 200);
+    const segments = await admin<{ segments: { features: { device_class: string } }[] }>(`/v1/segments/${anon}`);
+    expect(segments.segments[0]!.features.device_class).toBe("mobile");
+  });
 });

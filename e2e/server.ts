@@ -20,6 +20,8 @@ declare module "vitest" {
     baseUrl: string;
     adminKey: string;
     chromium: string | null;
+    /** wrangler dev's --persist-to: local D1 is reachable there with `wrangler d1 execute --local`. */
+    stateDir: string;
   }
 }
 
@@ -67,6 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const adminKey = /^ADMIN_API_KEY\s*=\s*"?([^"\n]*)"?/m.exec(readFileSync(".dev.vars", "utf8"))?.[1] ?? "";
   project.provide("baseUrl", base);
   project.provide("adminKey", adminKey);
+  project.provide("stateDir", stateDir);
   return async () => {
     if (child?.pid) {
       try {

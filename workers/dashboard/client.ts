@@ -819,6 +819,46 @@ export const DASHBOARD_JS = String.raw`"use strict";
     }
   }
 
+  // Messages the feedback queue gave up on after its retries (an outage of D1 or the Durable Objects), kept in D1
+  // by the dead-letter consumer until the operator replays them onto the queue. Replaying twice is harmless.
+  function excerpt(body) {
+    var text = typeof body === "string" ? body : JSON.stringify(body);
+    return text.length > 140 ? text.slice(0, 139) + "…" : text;
+  }
+
+  // The note leads the status line (what a replay just did).
+  async function loadDeadLetters(note) {
+    say("dead-letters-status", "Loading…");
+    try {
+      var data = await api("/v1/admin/dead-letters?state=pending&limit=100");
+      table($("dead-letters-table"), [
+        { label: "Dead since", value: function (d) { return when(d.dead_at); } },
+        { label: "Id", key: "id", header: true, num: true },
+        { label: "Kind", key: "kind" },
+        { label: "Attempts", key: "attempts", num: true },
+        { label: "Message", key: "message_id", mono: true },
+        { label: "Body", value: function (d) { return excerpt(d.body); }, mono: true }
+      ], data.dead_letters, { empty: "No dead letters: every accepted message reached storage.", rowAttrs: function (d) { return { "data-dead-letter": String(d.id) }; } });
+      $("dead-letters-replay").disabled = data.pending === 0;
+      say("dead-letters-status", (note || "") + (data.pending === 0 ? "None pending." : data.pending + " pending, the oldest since " + when(data.oldest_dead_at) + (data.pending > data.dead_letters.length ? " (the oldest " + data.dead_letters.length + " shown)" : "") + "."));
+    } catch (err) {
+      failed("dead-letters-status")(err);
+    }
+  }
+
+  async function replayDeadLetters() {
+    var button = $("dead-letters-replay");
+    button.disabled = true;
+    say("dead-letters-status", "Replaying…");
+    try {
+      var outcome = await api("/v1/admin/dead-letters/replay", { method: "POST" });
+      await loadDeadLetters("Replayed " + outcome.replayed + " onto the queue" + (outcome.failed ? "; " + outcome.failed.not_replayed + " not replayed: " + outcome.failed.error : "") + ". ");
+    } catch (err) {
+      failed("dead-letters-status")(err);
+      button.disabled = false;
+    }
+  }
+
   // ------------------------------------------------------------------ session
 
   function showDashboard() {
@@ -833,6 +873,7 @@ export const DASHBOARD_JS = String.raw`"use strict";
     loadDecisions(null);
     loadRejected();
     loadHealth();
+    loadDeadLetters("");
   }
 
   function signOut(message) {
@@ -844,9 +885,10 @@ export const DASHBOARD_JS = String.raw`"use strict";
     state.audit = { header: [], rows: [] };
     // Nothing fetched with the key stays on the page after signing out.
     ["personas-chart", "personas-table", "segments-table", "experiments-list", "campaigns-table", "campaign-summary", "campaign-report",
-      "audit-table", "decisions-table", "rejected-table", "health-components", "health-jobs", "latency-table"].forEach(function (id) { clear($(id)); });
-    ["personas-meta", "experiments-status", "campaigns-status", "audit-status", "decisions-status", "rejected-status", "health-status", "latency-note"].forEach(function (id) { say(id, ""); });
+      "audit-table", "decisions-table", "rejected-table", "health-components", "health-jobs", "latency-table", "dead-letters-table"].forEach(function (id) { clear($(id)); });
+    ["personas-meta", "experiments-status", "campaigns-status", "audit-status", "decisions-status", "rejected-status", "health-status", "latency-note", "dead-letters-status"].forEach(function (id) { say(id, ""); });
     $("campaign-detail").hidden = true;
+    $("dead-letters-replay").disabled = true;
     $("dashboard").hidden = true;
     $("nav").hidden = true;
     $("sign-out").hidden = true;
@@ -885,7 +927,8 @@ export const DASHBOARD_JS = String.raw`"use strict";
     $("sign-out").addEventListener("click", function () { signOut(""); });
     $("experiments-refresh").addEventListener("click", function () { loadExperiments().catch(failed("experiments-status")); });
     $("campaigns-refresh").addEventListener("click", function () { loadCampaigns().catch(failed("campaigns-status")); });
-    $("health-refresh").addEventListener("click", loadHealth);
+    $("health-refresh").addEventListener("click", function () { loadHealth(); loadDeadLetters(""); });
+    $("dead-letters-replay").addEventListener("click", replayDeadLetters);
     $("rejected-refresh").addEventListener("click", loadRejected);
     $("decision-filters").addEventListener("submit", function (ev) {
       ev.preventDefault();

@@ -87,8 +87,9 @@ describe("GET /dashboard/app.js and /dashboard/app.css", () => {
     for (const path of [
       "/v1/admin/personas", "/v1/experiments", "/posteriors", "/report", "/v1/admin/experiments/", "/timeseries", "/v1/admin/campaigns",
       "/v1/campaigns/", "/approve", "/audit.csv", "?format=html", "/v1/admin/decisions?", "/v1/admin/feedback?status=rejected", "/v1/admin/health", "/v1/admin/latency",
+      "/v1/admin/dead-letters?state=pending", "/v1/admin/dead-letters/replay",
     ]) expect(js).toContain(path);
-    for (const marker of ['"data-experiment"', '"data-arm"', '"data-field"', 'field: "alpha"', 'field: "beta"', 'field: "pulls"', 'field: "rewards"']) expect(js).toContain(marker);
+    for (const marker of ['"data-dead-letter"', '"data-experiment"', '"data-arm"', '"data-field"', 'field: "alpha"', 'field: "beta"', 'field: "pulls"', 'field: "rewards"']) expect(js).toContain(marker);
     expect(js).toContain("PERSONA_REFRESH_MS = 10000");
   });
 });

@@ -135,6 +135,9 @@ export const DASHBOARD_HTML = `<!doctype html>
     <p class="meta" id="health-status" role="status"></p>
     <ul id="health-components" class="badges"></ul>
     <div id="health-jobs"></div>
+    <h3 id="h-dead-letters">Dead letters</h3>
+    <div class="panel-head"><p class="meta" id="dead-letters-status" role="status"></p><button type="button" id="dead-letters-replay" class="secondary" disabled>Replay pending</button></div>
+    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="h-dead-letters"><table id="dead-letters-table"></table></div>
     <h3>Latency percentiles per route</h3>
     <p class="meta" id="latency-note"></p>
     <div class="table-wrap" tabindex="0" role="region" aria-label="Latency per route"><table id="latency-table"></table></div>
