@@ -42,7 +42,7 @@ function fullRun(timestamp = "2026-11-21T06:38:22.300Z", scale = 1) {
       { id: "parse_request", name: "(extra) JSON.parse + safeParse", opsPerBatch: 40, batches: 1000, medianUs: 2.46 * scale, p99Us: 5.39 * scale, minUs: 2, target: null, medianMet: null, p99Met: null },
     ],
     http: {
-      bundleBytes: 1,
+      bundleBytes: 1_830_000,
       servedBy: "workerd",
       setup: {},
       scenarios: [
@@ -385,6 +385,23 @@ describe("checking against the committed results", () => {
     // Both at once: the code's 30 % still shows after the machine's 40 % is divided out.
     const both = runCheck(withReference("2026-11-23T00:00:00.000Z", 1.4, 1.3), { sections: ["micro", "http"], git });
     expect(both.comparisons.find((c) => c.id === "micro.classify.median")!.verdict).toBe("REGRESSED");
+  });
+
+  it("judges the bundle's size as it is (no machine drift), with a floor of 10 KB", () => {
+    const sized = (timestamp: string, bytes: number, machine = 1) => {
+      const run = fullRun(timestamp);
+      run.http.bundleBytes = bytes;
+      run.http.scenarios.push({ id: "hello_saturation", name: "hello-world Worker, saturation (Node closed loop)", catalogItems: null as unknown as number, criteria: null, result: load("closed-loop", 22000 / machine, 2, 3, 5, 44 * machine) });
+      return run;
+    };
+    const git = gitWith({ "latest.json": sized("2026-11-21T06:38:22.300Z", 1_830_000) });
+    const bundle = (bytes: number, machine?: number) => runCheck(sized("2026-11-23T00:00:00.000Z", bytes, machine), { sections: ["http"], git }).comparisons.find((c) => c.id === "http.bundle.bytes")!;
+    // zod's namespace and the SDK's every resource back: 3.16 MB.
+    expect(bundle(3_160_000)).toMatchObject({ verdict: "REGRESSED", adjustedPct: null });
+    // The same on a machine twice as slow: sizes do not drift with it.
+    expect(bundle(3_160_000, 2).verdict).toBe("REGRESSED");
+    expect(bundle(1_838_000).verdict).toBe("ok");
+    expect(bundle(1_000_000).verdict).toBe("improved");
   });
 
   it("fails on a broken absolute requirement even when the timings are fine", () => {

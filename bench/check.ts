@@ -25,7 +25,7 @@ const SECTION_KEYS: Readonly<Record<Section, readonly string[]>> = {
 /** The rule: worse than the committed figure by more than this share is a regression. */
 export const REGRESSION_THRESHOLD = 0.2;
 
-export type Unit = "µs" | "ns" | "ms" | "s" | "µs/req" | "req/s" | "rows/s" | "clicks" | "ratio" | "count";
+export type Unit = "µs" | "ns" | "ms" | "s" | "µs/req" | "req/s" | "rows/s" | "clicks" | "ratio" | "count" | "bytes";
 
 /**
  * Changes smaller than these never count, whatever their percentage: below them a 20 % move is timer resolution
@@ -44,6 +44,8 @@ export const UNIT_FLOORS: Readonly<Record<Unit, number>> = {
   // Ratios here (precision, recall, false-positive rate) are deterministic: any change is the code's.
   ratio: 0,
   count: 0,
+  // The bundle's size is deterministic; a few KB is an ordinary feature's code, not a regression.
+  bytes: 10_000,
 };
 
 /** Per-stage and per-job durations are timed over a handful of runs (or one); a few ms is their jitter. */
@@ -162,6 +164,7 @@ const LoadResult = z.object({
 });
 const MicroSection = z.array(z.object({ id: z.string(), name: z.string(), medianUs: z.number(), p99Us: z.number() }));
 const HttpSection = z.object({
+  bundleBytes: z.number().nullish(),
   scenarios: z.array(z.object({ id: z.string(), name: z.string(), result: LoadResult })),
   breakdown: z.array(z.object({ name: z.string(), result: LoadResult })).nullish(),
 });
@@ -250,6 +253,9 @@ export function extractMetrics(results: NormalizedResults, sections: readonly Se
 
   const http = want.has("http") ? read("http", "http", HttpSection) : null;
   if (http) {
+    // Every cold isolate parses and evaluates the whole bundle before its first request: a library imported whole
+    // (zod's namespace with every locale, the Anthropic SDK's every resource) once made it 1.7 times larger.
+    if (http.bundleBytes != null) add({ id: "http.bundle.bytes", section: "http", label: "Worker bundle (wrangler deploy --dry-run): size", value: http.bundleBytes, unit: "bytes", better: "lower" });
     for (const s of http.scenarios) {
       const r = s.result;
       // Only a closed loop or wrk finds the rate; a fixed-rate run achieves its own schedule.
