@@ -202,6 +202,14 @@ export function requireContentType(c: Context, expected: string): void {
   if (type !== expected) throw new ApiError(415, "unsupported_media_type", `content-type must be ${expected}`);
 }
 
+/** Parses the query string; empty values (a cleared form field) count as absent. A 400 names the failing field. */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidRequest(parsed.error, "query string");
+  return parsed.data;
+}
+
 /** Content type, size cap, JSON syntax, then the schema: each failure has its own status and message. */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = PUBLIC_BODY_LIMIT): Promise<z.infer<S>> {
   requireContentType(c, "application/json");

@@ -1,13 +1,13 @@
 // /v1/admin read models for the operator dashboard: persona mix, the decision log, an experiment's time series,
 // the campaign list and this isolate's route latencies. Read-only; every query string is validated by zod.
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import * as z from "zod";
 import { defaultConfig } from "../../shared/config/default";
 import { BUCKET_PREFIX, REWARD_TYPES, browseDecisions, experimentTimeseries, listCampaigns, personaMix, type Bucket, type RewardCounts, type TimeseriesCell } from "../data/dashboard";
 import { getExperiment } from "../data/experiments";
 import { ApiError, invalidRequest } from "../http/errors";
 import { latencySnapshot } from "../http/latency";
-import type { AppEnv } from "../http/middleware";
+import { readQuery, type AppEnv } from "../http/middleware";
 
 export const adminDataRouter = new Hono<AppEnv>();
 
@@ -27,14 +27,6 @@ const FilterText = z.string().trim().min(1).max(128);
 /** Any ISO 8601 instant with an offset, normalised to the stored form (toISOString) so string order is time order. */
 const Instant = z.iso.datetime({ offset: true, message: "must be an ISO 8601 timestamp such as 2026-11-21T14:30:00Z" }).transform((s) => new Date(s).toISOString());
 
-/** Parses the query string; empty values (a cleared form field) count as absent. */
-function queryOf<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const raw = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ""));
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw invalidRequest(parsed.error, "query string");
-  return parsed.data;
-}
-
 const share = (n: number, total: number) => (total > 0 ? Math.round((n / total) * 1e6) / 1e6 : 0);
 const rate = (n: number, total: number) => (total > 0 ? Math.round((n / total) * 1e6) / 1e6 : null);
 
@@ -47,7 +39,7 @@ const PersonasQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max
  * micro-segment), and it has one row per visitor, so the mix counts people rather than page views.
  */
 adminDataRouter.get("/personas", async (c) => {
-  const { hours } = queryOf(c, PersonasQuery);
+  const { hours } = readQuery(c, PersonasQuery);
   const since = new Date(Date.now() - hours * HOUR_MS).toISOString();
   const mix = await personaMix(c.env.DB, since, TOP_SEGMENTS);
   const counts = new Map(mix.personas.map((p) => [p.persona, p.count]));
@@ -79,7 +71,7 @@ const DecisionsQuery = z.strictObject({
 });
 
 adminDataRouter.get("/decisions", async (c) => {
-  const q = queryOf(c, DecisionsQuery);
+  const q = readQuery(c, DecisionsQuery);
   if (q.before_id !== undefined && q.before === undefined) {
     throw new ApiError(400, "invalid_request", "before_id: only with before", [{ field: "before_id", message: "pass before (and before_id) from the previous page's next_before" }]);
   }
@@ -113,7 +105,7 @@ const emptyRewards = (): RewardCounts => ({ impression: 0, click: 0, add_to_cart
 adminDataRouter.get("/experiments/:id/timeseries", async (c) => {
   const id = ExperimentId.safeParse(c.req.param("id"));
   if (!id.success) throw invalidRequest(id.error, "experiment id");
-  const q = queryOf(c, TimeseriesQuery);
+  const q = readQuery(c, TimeseriesQuery);
   const step = q.bucket === "hour" ? HOUR_MS : DAY_MS;
   const now = Date.now();
   const requested = q.since !== undefined ? Date.parse(q.since) : now - DEFAULT_SPAN_MS[q.bucket];
@@ -195,7 +187,7 @@ adminDataRouter.get("/experiments/:id/timeseries", async (c) => {
 const CampaignsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 adminDataRouter.get("/campaigns", async (c) => {
-  const { limit } = queryOf(c, CampaignsQuery);
+  const { limit } = readQuery(c, CampaignsQuery);
   return c.json({ campaigns: await listCampaigns(c.env.DB, limit) });
 });
 

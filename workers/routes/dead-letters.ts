@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { listDeadLetters, MAX_REPLAY_IDS, pendingDeadLetters, replayDeadLetters } from "../queue/dead-letters";
-import { ApiError, invalidRequest } from "../http/errors";
-import { readJson, type AppEnv } from "../http/middleware";
+import { ApiError } from "../http/errors";
+import { readJson, readQuery, type AppEnv } from "../http/middleware";
 
 export const deadLettersRouter = new Hono<AppEnv>();
 
@@ -15,9 +15,8 @@ export const DeadLettersQuery = z.strictObject({
 
 /** Oldest first, with their bodies: what an operator reads before replaying. */
 deadLettersRouter.get("/", async (c) => {
-  const query = DeadLettersQuery.safeParse(Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== "")));
-  if (!query.success) throw invalidRequest(query.error, "query string");
-  const [summary, rows] = await Promise.all([pendingDeadLetters(c.env.DB), listDeadLetters(c.env.DB, query.data.state, query.data.limit)]);
+  const query = readQuery(c, DeadLettersQuery);
+  const [summary, rows] = await Promise.all([pendingDeadLetters(c.env.DB), listDeadLetters(c.env.DB, query.state, query.limit)]);
   return c.json({ ...summary, dead_letters: rows });
 });
 
