@@ -24,7 +24,7 @@ import {
   type WranglerConfig,
 } from "./server";
 import { fmtMs, fmtRate, sleep } from "./stats";
-import { catalog, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
+import { BENCH_EXPERIMENTS, catalog, createExperiments, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
 import { anonPool, surfaceMixLabel } from "./fixtures";
 import { isWarning, runMix } from "./mix";
 import { runPage } from "./page";
@@ -210,10 +210,11 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
   const db = await served.mf.getD1Database("DB");
   const migrations = await migrate(db);
   await seedCatalog(db, items1k, "synthetic-1000");
+  const experiments = await createExperiments(served.url.origin);
   const profiles = await createProfiles(served.url.origin, items1k, anonPool(POOL_SIZE));
   const drain = await waitForQueueDrain(db, profiles.profiles, 30_000);
-  opts.log(`  ${migrations} migration statements, 1,000 items seeded, ${profiles.profiles} profiles (${profiles.events} events) stored; queue drained: ${drain.drained} (${drain.assignments} segment rows, ${drain.waitedMs} ms)`);
-  Object.assign(setup, { migrationStatements: migrations, profiles: profiles.profiles, profileEvents: profiles.events, eventFailures: profiles.failures, queueDrained: drain.drained });
+  opts.log(`  ${migrations} migration statements, 1,000 items seeded, ${experiments} experiments, ${profiles.profiles} profiles (${profiles.events} events) stored; queue drained: ${drain.drained} (${drain.assignments} segment rows, ${drain.waitedMs} ms)`);
+  Object.assign(setup, { migrationStatements: migrations, experiments: `${experiments} running (${BENCH_EXPERIMENTS.map((e) => `${e.id}: ${e.allocation} on ${e.surface_id}`).join("; ")})`, profiles: profiles.profiles, profileEvents: profiles.events, eventFailures: profiles.failures, queueDrained: drain.drained });
   await stop(served, opts);
 
   /**
@@ -286,6 +287,7 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     result: r1k,
     criteria: { label: "p99 ≤ 5 ms, errors 0", met: r1k.errors === 0 && r1k.latencyMs.p99 <= 5 && r1k.achievedRps >= 990 },
     profileCacheHitEstimate: estimateProfileCacheHits(rank1k, 1000, r1k.sent, cacheTtl),
+    details: [await decisionsByExperiment(served)],
   });
 
   opts.log("  rank 1k saturation (closed loop):");
@@ -445,3 +447,16 @@ export async function runHttp(opts: HttpOptions): Promise<HttpSection> {
     ...(failures.length ? { failures } : {}),
   };
 }
+
+/**
+ * How the decisions logged so far split by experiment: shows the ranks went through the experiment step (the
+ * hero bandit, the carousel's fixed A/B) and the consumer logged them. Read after the 1k fixed-rate run.
+ */
+async function decisionsByExperiment(served: ServedWorker): Promise<string> {
+  const db = await served.mf.getD1Database("DB");
+  const results = (await db.prepare("SELECT COALESCE(experiment_id, 'none') AS e, COUNT(*) AS n, SUM(holdout) AS held FROM decisions GROUP BY e ORDER BY e").all()).results as { e: string; n: number; held: number | null }[];
+  const missing = BENCH_EXPERIMENTS.filter((x) => !results.some((r) => r.e === x.id)).map((x) => x.id);
+  if (missing.length) throw new Error(`no decision logged for experiment ${missing.join(", ")}: the rank path skipped the experiment step`);
+  return `decisions logged by experiment so far (warm-up included): ${results.map((r) => `${r.e} ${r.n}${r.held ? ` (${r.held} in holdout)` : ""}`).join(", ")}`;
+}
+

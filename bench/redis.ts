@@ -16,7 +16,7 @@ import { fixedRate, onePass } from "./loadgen";
 import { freshDir, pin, ROOT, STATE_DIR, WORK_DIR } from "./server";
 import { anonPool } from "./fixtures";
 import { warningKinds, warningsLine } from "./mix";
-import { createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
+import { createExperiments, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
 import { findRedisServer } from "../test-support/redis-binary";
 
 const TOKEN = "bench-upstash-token";
@@ -111,6 +111,7 @@ export async function runRedis(kit: HttpKit, items: Item[]): Promise<Scenario | 
       const db = await w.mf.getD1Database("DB");
       await migrate(db);
       await seedCatalog(db, items, `synthetic-${items.length}`);
+      await createExperiments(w.url.origin);
       profiles = await createProfiles(w.url.origin, items, anonPool(POOL_SIZE));
       const drain = await waitForQueueDrain(db, profiles.profiles, 30_000);
       kit.opts.log(`  Redis feature store (Upstash REST bridge ${url}): ${profiles.profiles} profiles (${profiles.events} events, ${profiles.failures} failures); queue drained: ${drain.drained}`);

@@ -69,7 +69,8 @@ export interface WranglerConfig {
   compatibilityFlags: string[];
   vars: Record<string, string>;
   d1: { binding: string; databaseId: string };
-  durableObject: { binding: string; className: string; sqlite: boolean };
+  /** Every [[durable_objects.bindings]] entry: the visitor profiles and the bandit shards. */
+  durableObjects: { binding: string; className: string; sqlite: boolean }[];
   queueProducer: { binding: string; queue: string };
   queueConsumer: { queue: string; maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string };
   /** The [[ratelimits]] bindings: name and period (their limits are raised for the bench, see auraOptions). */
@@ -84,7 +85,7 @@ export function readWranglerConfig(): WranglerConfig {
     return v;
   };
   const d1 = need(arrays.d1_databases?.[0], "a [[d1_databases]] entry");
-  const dob = need(arrays["durable_objects.bindings"]?.[0], "a [[durable_objects.bindings]] entry");
+  const dobs = need(arrays["durable_objects.bindings"], "[[durable_objects.bindings]] entries");
   const producer = need(arrays["queues.producers"]?.[0], "a [[queues.producers]] entry");
   const consumer = need(arrays["queues.consumers"]?.[0], "a [[queues.consumers]] entry");
   const sqliteClasses = (arrays.migrations ?? []).flatMap((m) => (Array.isArray(m.new_sqlite_classes) ? m.new_sqlite_classes : []));
@@ -98,7 +99,7 @@ export function readWranglerConfig(): WranglerConfig {
     compatibilityFlags: Array.isArray(top.compatibility_flags) ? top.compatibility_flags : [],
     vars,
     d1: { binding: String(d1.binding), databaseId: String(d1.database_id) },
-    durableObject: { binding: String(dob.name), className: String(dob.class_name), sqlite: sqliteClasses.includes(String(dob.class_name)) },
+    durableObjects: dobs.map((dob) => ({ binding: String(dob.name), className: String(dob.class_name), sqlite: sqliteClasses.includes(String(dob.class_name)) })),
     queueProducer: { binding: String(producer.binding), queue: String(producer.queue) },
     queueConsumer: {
       queue: String(consumer.queue),
@@ -194,7 +195,7 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
         // Locally an idle Durable Object is evicted on workerd's one thread, closing (and checkpointing) its
         // SQLite database there; a thousand visitors going idle together stalled requests for 100+ ms. In
         // production eviction happens in the object's own process, so the bench keeps objects resident.
-        durableObjects: { [cfg.durableObject.binding]: { className: cfg.durableObject.className, useSQLite: cfg.durableObject.sqlite, unsafePreventEviction: true } },
+        durableObjects: Object.fromEntries(cfg.durableObjects.map((d) => [d.binding, { className: d.className, useSQLite: d.sqlite, unsafePreventEviction: true }])),
         queueProducers: { [cfg.queueProducer.binding]: { queueName: cfg.queueProducer.queue } },
         ratelimits: Object.fromEntries(cfg.rateLimits.map((r) => [r.name, { simple: { limit: BENCH_RATE_LIMIT, period: r.period } }])),
         queueConsumers: {

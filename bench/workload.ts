@@ -9,9 +9,10 @@ import type { Item } from "../shared/catalog/item";
 import { DEMO_ANCHOR_DATE } from "../shared/catalog/demo";
 import { createRng } from "../shared/catalog/prng";
 import { catalogSql } from "../scripts/catalog-sql";
+import { HERO_EXPERIMENT } from "../scripts/warm-demo-plan";
 import { anonPool, eventsRequest, rankBodies, rankRequest } from "./fixtures";
 import { fixedRate, type Target } from "./loadgen";
-import { ROOT, type ServedWorker } from "./server";
+import { BENCH_SECRETS, ROOT, type ServedWorker } from "./server";
 import { sleep } from "./stats";
 
 export const POOL_SIZE = 1000;
@@ -51,6 +52,41 @@ export async function seedCatalog(db: D1, items: readonly Item[], version: strin
 
 export function catalog(n: number): Item[] {
   return syntheticCatalog(n);
+}
+
+/**
+ * The experiments the benched Worker runs, as a deployment does: the demo's hero bandit (Thompson sampling per
+ * persona: 10 % of the rank mix, and every page's hero slot) and a fixed A/B with a holdout in a layer on the
+ * carousel (70 % of the mix: the hash bucketing of `chooseFixedArm`). Without them /v1/rank skips the experiment
+ * step, and the queue consumer never feeds a bandit shard.
+ */
+export const BENCH_EXPERIMENTS = [
+  HERO_EXPERIMENT,
+  {
+    id: "carousel_layout",
+    surface_id: "homepage.carousel",
+    allocation: "fixed",
+    holdout: 0.05,
+    layer: "carousel",
+    metric: "click",
+    variants: [
+      { id: "control", weight: 0.5, payload: { layout: "rail" } },
+      { id: "grid", weight: 0.5, payload: { layout: "grid" } },
+    ],
+  },
+] as const;
+
+/** Creates BENCH_EXPERIMENTS through the admin API (POST /v1/experiments), as an operator would. */
+export async function createExperiments(origin: string): Promise<number> {
+  for (const experiment of BENCH_EXPERIMENTS) {
+    const res = await fetch(`${origin}/v1/experiments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_SECRETS.ADMIN_API_KEY}` },
+      body: JSON.stringify(experiment),
+    });
+    if (res.status !== 201) throw new Error(`creating experiment ${experiment.id}: ${res.status} ${await res.text()}`);
+  }
+  return BENCH_EXPERIMENTS.length;
 }
 
 /**
@@ -105,6 +141,7 @@ export async function prepareRankRun(served: ServedWorker, items: number, rate: 
   await migrate(db);
   const cat = catalog(items);
   await seedCatalog(db, cat, `synthetic-${items}`);
+  await createExperiments(served.url.origin);
   const profiles = await createProfiles(served.url.origin, cat, anonPool(POOL_SIZE));
   await waitForQueueDrain(db, profiles.profiles, 30_000);
   const target = rankTarget(served.url.origin, cat);
@@ -122,6 +159,7 @@ export async function seedDetachedRankRun(served: ServedWorker, items: number): 
   await migrate(db);
   const cat = catalog(items);
   await seedCatalog(db, cat, `synthetic-${items}`);
+  await createExperiments(served.url.origin);
   await createProfiles(served.url.origin, cat, anonPool(POOL_SIZE));
   await new Promise((resolve) => setTimeout(resolve, 3000));
   return rankTarget(served.url.origin, cat);

@@ -1,7 +1,7 @@
 // The bench serves the Worker with wrangler.toml's bindings, read by a small parser (bench/server.ts): what it
 // binds must be what the file declares, or the bench measures a different Worker.
 import { describe, expect, it } from "vitest";
-import { parseWranglerToml, readWranglerConfig } from "./server";
+import { auraOptions, parseWranglerToml, readWranglerConfig } from "./server";
 
 describe("the bench's reading of wrangler.toml", () => {
   it("keeps an inline table as its text", () => {
@@ -14,5 +14,14 @@ describe("the bench's reading of wrangler.toml", () => {
     expect(limits.map((l) => l.name)).toEqual(expect.arrayContaining(["RATE_LIMIT_RANK_IP", "RATE_LIMIT_RANK_ANON", "RATE_LIMIT_EVENTS_ANON", "RATE_LIMIT_FEEDBACK_DECISION"]));
     expect(limits).toHaveLength(8);
     for (const l of limits) expect([10, 60]).toContain(l.period);
+  });
+
+  // It bound only the first entry until 2026-11-22: BANDIT_SHARDS was missing, and with no experiment running
+  // the rank path never needed it, so the bench measured ranks without the experiment step.
+  it("binds every Durable Object class wrangler.toml declares, kept resident", () => {
+    const options = auraOptions("index.js", "/tmp/state", []);
+    const worker = "workers" in options ? options.workers[0] : undefined;
+    expect(Object.keys(worker?.durableObjects ?? {}).sort()).toEqual(["BANDIT_SHARDS", "VISITOR_PROFILES"]);
+    expect(worker?.durableObjects?.BANDIT_SHARDS).toMatchObject({ className: "BanditShard", useSQLite: true, unsafePreventEviction: true });
   });
 });
