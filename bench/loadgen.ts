@@ -197,8 +197,17 @@ function cpuShares(a: CpuSnapshot, b: CpuSnapshot, ok: number) {
   };
 }
 
+/**
+ * How long the load generator keeps an idle connection. workerd closes a keep-alive connection after 5 s without a
+ * request and sends no `Keep-Alive: timeout` hint; with 60 s here, a pool's spare connections (idle while a few
+ * carry the rate) were closed by workerd, and a stall that called them back into use sent requests onto sockets
+ * being closed: ECONNRESET and "other side closed", counted as errors of the Worker (10 in the first full run of
+ * 2026-11-22). Closing them here first, well inside workerd's 5 s, removes the race (bench/keep-alive.test.ts).
+ */
+export const LOADGEN_KEEP_ALIVE_MS = 3_000;
+
 function newPool(origin: string, connections: number, timeoutMs: number): Pool {
-  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  return new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: LOADGEN_KEEP_ALIVE_MS, keepAliveMaxTimeout: LOADGEN_KEEP_ALIVE_MS, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }
 
 class Recorder {
