@@ -4,7 +4,7 @@ import { defaultConfig } from "../config/default";
 import type { AuraConfig, SurfaceDefinition } from "../config/schema";
 import { createRng } from "../catalog/prng";
 import { syntheticCatalog } from "../catalog/synthetic";
-import { activeSeasons, buildRankIndex, freshnessScore, itemFeatureNames } from "./index";
+import { activeSeasons, buildRankIndex, freshnessScore, itemFeatureNames, refreshTimeScores } from "./index";
 import { rankItems, type RankVisitor } from "./rank";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z"); // inside autumn and black_friday
@@ -153,6 +153,29 @@ describe("personalization", () => {
     // monitor2 shares 4 of 6 distinct features (clusters differ): Jaccard 4/6.
     expect(out.items[0]!.components.user_match).toBeCloseTo(4 / 6, 4);
     expect(out.items.map((r) => r.item.id)).not.toContain("monitor");
+  });
+});
+
+describe("a refresh of the clock-dependent scores", () => {
+  // The snapshot refresh (every SNAPSHOT_TTL_SECONDS) updates freshness, seasonality and the cached plans' fixed
+  // scores in place: the plans' candidates and postings stay. After it, ranking must be what an index built at
+  // that time ranks, score for score.
+  it("ranks as a fresh index would, keeping the plans it had", () => {
+    const catalog = syntheticCatalog(600, 5);
+    const visitors: RankVisitor[] = ["mobile", "desktop"].map((device) => ({ ...anonymous, device: device as RankVisitor["device"], consent: new Set(["marketing", "age_verified"]) }));
+    const ranked = (index: ReturnType<typeof buildRankIndex>) =>
+      defaultConfig.surfaces.flatMap((s) => visitors.map((v) => rankItems(index, { surface: s, limit: 12 }, v).items.map((r) => `${r.item.id} ${r.score}`)));
+    const refreshed = buildRankIndex(catalog, defaultConfig, NOW);
+    ranked(refreshed);
+    const plans = new Map(refreshed.plans);
+    // Half a year on: every item's freshness has decayed and the seasons changed (autumn, black_friday -> summer).
+    const later = Date.parse("2027-06-21T12:00:00Z");
+    refreshTimeScores(refreshed, later);
+    const after = ranked(refreshed);
+    expect(after).toEqual(ranked(buildRankIndex(catalog, defaultConfig, later)));
+    expect(after).not.toEqual(ranked(buildRankIndex(catalog, defaultConfig, NOW)));
+    expect(refreshed.plans.size).toBe(plans.size);
+    for (const [key, plan] of plans) expect(refreshed.plans.get(key), key).toBe(plan);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Item } from "../catalog/item";
 import type { RankingWeights, SurfaceDefinition } from "../config/schema";
 import type { DeviceClass } from "../persona/signals";
 import { cfWeight } from "../recsys/vectors";
-import { DEVICE_BITS, type RankIndex, type SurfacePlan } from "./index";
+import { DEVICE_BITS, fixedScoreOf, type RankIndex, type SurfacePlan } from "./index";
 
 export interface RankVisitor {
   /** False without personalization consent: popularity and business rules only, nothing about the visitor. */
@@ -105,7 +105,7 @@ function allowedPolicyBits(index: RankIndex, devBit: number, consent: ReadonlySe
  * the index, so a request only scores what is eligible and adds the visitor's part.
  */
 function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit: number, deniedPolicy: number, withPostings: boolean): SurfacePlan {
-  const { inStock, deviceMask, policyMask, jurisdictions, trend, inventory, margin, freshness, seasonal, featStart, featList } = index;
+  const { inStock, deviceMask, policyMask, jurisdictions, featStart, featList } = index;
   const kept = new Int32Array(pool.length);
   let n = 0;
   let limited = false;
@@ -117,10 +117,7 @@ function buildPlan(index: RankIndex, pool: Int32Array, w: RankingWeights, devBit
   }
   const items = kept.slice(0, n);
   const fixedScore = new Float64Array(n);
-  for (let c = 0; c < n; c++) {
-    const i = items[c]!;
-    fixedScore[c] = w.trendiness * trend[i]! + w.inventory * inventory[i]! + w.margin * margin[i]! + w.freshness * freshness[i]! + w.seasonal * seasonal[i]!;
-  }
+  for (let c = 0; c < n; c++) fixedScore[c] = fixedScoreOf(index, w, items[c]!);
   if (!withPostings) return { weights: w, pool, items, fixedScore, limited, postStart: null, postList: null };
   // Counting sort of (feature, position) pairs: positions come out ascending within each feature's list.
   const postStart = new Int32Array(index.featureNames.length + 1);
