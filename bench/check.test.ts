@@ -343,6 +343,20 @@ describe("checking against the committed results", () => {
     expect(baseline.get("safety.held_out.precision")?.source).toMatchObject({ file: "safety-latest.json", commit: "file456" });
   });
 
+  it("fails a mix whose integrity was not met (a lost event or reward, the bandit's books off), with or without a baseline", () => {
+    const withMix = (met: boolean) => {
+      const run = fullRun("2026-11-23T00:00:00.000Z");
+      run.http.scenarios.push({ id: "mix_1k_fixed_1000", name: "Mix, 1,000 items", catalogItems: 1000, criteria: { label: "every accepted event and reward stored, the bandit's books exact", met } as never, result: load("fixed-rate", 1000, 2, 9, 40, 700) });
+      return run;
+    };
+    const git = gitWith({ "latest.json": withMix(true), "bandit-latest.json": banditRun() });
+    const verdict = (met: boolean, g = git) => runCheck(withMix(met), { sections: ["http"], git: g }).comparisons.find((c) => c.id === "http.mix_1k_fixed_1000.integrity")?.verdict;
+    expect(verdict(true)).toBe("ok");
+    expect(verdict(false)).toBe("FAILED");
+    expect(verdict(false, gitWith({ "latest.json": fullRun(), "bandit-latest.json": banditRun() }))).toBe("FAILED");
+    expect(runCheck(withMix(false), { sections: ["http"], git }).failed).toBe(true);
+  });
+
   it("passes an unchanged run and fails a slower one, with a table naming the regressions", () => {
     const git = gitWith({ "latest.json": fullRun(), "bandit-latest.json": banditRun() });
     const same = runCheck(fullRun("2026-11-23T00:00:00.000Z"), { sections: ["micro", "http"], git });

@@ -165,7 +165,7 @@ const LoadResult = z.object({
 const MicroSection = z.array(z.object({ id: z.string(), name: z.string(), medianUs: z.number(), p99Us: z.number() }));
 const HttpSection = z.object({
   bundleBytes: z.number().nullish(),
-  scenarios: z.array(z.object({ id: z.string(), name: z.string(), result: LoadResult })),
+  scenarios: z.array(z.object({ id: z.string(), name: z.string(), result: LoadResult, criteria: z.object({ label: z.string(), met: z.boolean() }).nullish() })),
   breakdown: z.array(z.object({ name: z.string(), result: LoadResult })).nullish(),
 });
 const Timed = z.object({ id: z.string(), name: z.string(), medianNs: z.number() });
@@ -268,6 +268,8 @@ export function extractMetrics(results: NormalizedResults, sections: readonly Se
         }
       }
       if (r.serverCpuUsPerRequest != null) add({ id: `http.${s.id}.cpu`, section: "http", label: `${s.name}: workerd CPU/request`, value: r.serverCpuUsPerRequest, unit: "µs/req", better: "lower" });
+      // A mix's integrity is absolute, like the feedback pipeline's reconciliation: nothing accepted may be lost.
+      if (s.id.startsWith("mix_") && s.criteria) add({ id: `http.${s.id}.integrity`, section: "http", label: `${s.name}: ${s.criteria.label} (1 = met)`, value: s.criteria.met ? 1 : 0, unit: "count", better: "higher", bound: 1 });
     }
     for (const b of http.breakdown ?? []) {
       if (b.result.serverCpuUsPerRequest != null) add({ id: `http.breakdown.${slug(b.name)}.cpu`, section: "http", label: `CPU breakdown, ${b.name.split(" (")[0]}: workerd CPU/request`, value: b.result.serverCpuUsPerRequest, unit: "µs/req", better: "lower" });

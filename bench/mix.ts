@@ -8,8 +8,9 @@ import { createRng, type Rng } from "../shared/catalog/prng";
 import { anonPool, eventsRequest, rankBodies, rankRequest } from "./fixtures";
 import type { HttpKit, Scenario } from "./http";
 import { fixedRate, type KindResult, type TargetRequest } from "./loadgen";
-import type { ServedWorker } from "./server";
 import { fmtMs, sleep } from "./stats";
+import { BENCH_SECRETS, type ServedWorker } from "./server";
+import { HERO_EXPERIMENT } from "../scripts/warm-demo-plan";
 import { POOL_SIZE, PROFILED_SHARE, profileStatusLabel } from "./workload";
 
 type D1 = Awaited<ReturnType<ServedWorker["mf"]["getD1Database"]>>;
@@ -28,16 +29,22 @@ const REWARDS_PER_DECISION = 3;
 interface ServedDecision {
   requestId: string;
   items: string[];
+  /** Served by the hero bandit: a click quoting it is one of the bandit's successes. */
+  bandit: boolean;
 }
 
+/** Share of the pre-pass decisions on the hero, whose bandit (BENCH_EXPERIMENTS) learns from the clicks quoting them. */
+const HERO_SHARE = 0.25;
+
 /**
- * Ranks `count` homepage carousels for pool visitors (8 in flight) and keeps what each served: the decisions the
- * run's feedback quotes. Served a few seconds before the rewards arrive, as a click follows a page view.
+ * Ranks `count` homepage carousels and heroes for pool visitors (8 in flight) and keeps what each served: the
+ * decisions the run's feedback quotes. Served a few seconds before the rewards arrive, as a click follows a page
+ * view. The hero's clicks are the bandit's successes: the consumer sums them into the ledger and the shards.
  */
 async function serveDecisions(origin: string, items: readonly Item[], count: number, rng: Rng): Promise<ServedDecision[]> {
   const pool = anonPool(POOL_SIZE);
   const productIds = items.filter((i) => i.kind === "product").map((i) => i.id);
-  const bodies = Array.from({ length: count }, () => JSON.stringify(rankRequest(rng.pick(pool), "homepage.carousel", productIds, rng)));
+  const bodies = Array.from({ length: count }, () => JSON.stringify(rankRequest(rng.pick(pool), rng.chance(HERO_SHARE) ? HERO_EXPERIMENT.surface_id : "homepage.carousel", productIds, rng)));
   const client = new Pool(origin, { connections: 8 });
   const served: ServedDecision[] = [];
   let next = 0;
@@ -48,8 +55,9 @@ async function serveDecisions(origin: string, items: readonly Item[], count: num
           const res = await client.request({ method: "POST", path: "/v1/rank", headers: { "content-type": "application/json" }, body: bodies[next++]! });
           const text = await res.body.text();
           if (res.statusCode !== 200) throw new Error(`pre-pass POST /v1/rank -> ${res.statusCode}: ${text.slice(0, 300)}`);
-          const body = JSON.parse(text) as { request_id: string; items: { content_id: string }[] };
-          if (body.items.length > 0) served.push({ requestId: body.request_id, items: body.items.map((i) => i.content_id) });
+          const body = JSON.parse(text) as { request_id: string; items: { content_id: string }[]; experiment?: { id: string; holdout: boolean } | null };
+          const bandit = body.experiment?.id === HERO_EXPERIMENT.id && !body.experiment.holdout;
+          if (body.items.length > 0) served.push({ requestId: body.request_id, items: body.items.map((i) => i.content_id), bandit });
         }
       }),
     );
@@ -59,13 +67,14 @@ async function serveDecisions(origin: string, items: readonly Item[], count: num
   return served;
 }
 
-function feedbackBodies(decisions: readonly ServedDecision[], at: string): string[] {
-  const out: string[] = [];
+/** Feedback request bodies, each marked when it is a click on a bandit decision (a success the shards must count). */
+function feedbackBodies(decisions: readonly ServedDecision[], at: string): { body: string; banditSuccess: boolean }[] {
+  const out: { body: string; banditSuccess: boolean }[] = [];
   for (const d of decisions) {
-    const rewards: [string, number, string][] = [[d.items[0]!, 1, "impression"], [d.items[1] ?? "", 2, "impression"], [d.items[0]!, 1, "click"]];
+    const rewards: [string, number, string][] = [[d.items[0]!, 1, "impression"], [d.items[1] ?? "", 2, "impression"], [d.items[0]!, 1, HERO_EXPERIMENT.metric]];
     for (const [item, position, type] of rewards) {
       if (!item) continue;
-      out.push(JSON.stringify({ request_id: d.requestId, item_id: item, reward: { type, value: 1, timestamp: at }, context: { position } }));
+      out.push({ body: JSON.stringify({ request_id: d.requestId, item_id: item, reward: { type, value: 1, timestamp: at }, context: { position } }), banditSuccess: d.bandit && type === HERO_EXPERIMENT.metric });
     }
   }
   return out;
@@ -121,6 +130,36 @@ async function storedCounts(db: D1): Promise<StoredCounts> {
 const sameCounts = (a: StoredCounts, b: StoredCounts) => a.events === b.events && a.feedbackStored === b.feedbackStored && a.feedbackRejected === b.feedbackRejected && a.decisions === b.decisions;
 
 /** Polls until the counts stop moving for `quietMs` (the consumer's 1 s batch window, with room), or `timeoutMs`. */
+/**
+ * The hero bandit's books, exactly: every pull and success the consumer wrote to the reward ledger has reached the
+ * shards (none pending), the ledger's pulls are the bandit decisions logged, and the shards' counts (read through
+ * GET /v1/experiments/:id/posteriors) equal the ledger's. Over the whole persisted state: the rank scenarios'
+ * hero decisions are pulls too. Waits up to `timeoutMs` for pending ledger rows to be applied.
+ */
+async function banditBooks(db: D1, origin: string, timeoutMs: number, expected?: { successesBefore: number; newSuccesses: number }): Promise<{ line: string; exact: boolean; successes: number }> {
+  const id = HERO_EXPERIMENT.id;
+  const ledger = async () =>
+    (await db
+      .prepare("SELECT COALESCE(SUM(kind = 'pull'), 0) AS pulls, COALESCE(SUM(kind = 'success'), 0) AS successes, COALESCE(SUM(applied = 0), 0) AS pending FROM reward_ledger WHERE experiment_id = ?")
+      .bind(id)
+      .first<{ pulls: number; successes: number; pending: number }>())!;
+  let books = await ledger();
+  for (const until = Date.now() + timeoutMs; books.pending > 0 && Date.now() < until; books = await ledger()) await sleep(250);
+  const decided = (await db.prepare("SELECT COUNT(*) AS n FROM decisions WHERE experiment_id = ? AND bandit_segment IS NOT NULL").bind(id).first<{ n: number }>())?.n ?? 0;
+  const res = await fetch(`${origin}/v1/experiments/${id}/posteriors`, { headers: { authorization: `Bearer ${BENCH_SECRETS.ADMIN_API_KEY}` } });
+  if (!res.ok) return { line: `${id}: posteriors answered ${res.status}`, exact: false, successes: books.successes };
+  const { segments } = (await res.json()) as { segments: { arms: { pulls: number; rewards: number }[] }[] };
+  const shards = segments.flatMap((s) => s.arms).reduce((t, a) => ({ pulls: t.pulls + a.pulls, rewards: t.rewards + a.rewards }), { pulls: 0, rewards: 0 });
+  const added = expected ? books.successes - expected.successesBefore : null;
+  const exact = books.pending === 0 && books.pulls === decided && shards.pulls === books.pulls && shards.rewards === books.successes && (expected === undefined || added === expected.newSuccesses);
+  const run = expected ? `; this run's clicks on its decisions ${expected.newSuccesses}, new successes ${added}` : "";
+  return {
+    line: `bandit ${id} (the whole state so far): ${decided} bandit decisions logged, ledger ${books.pulls} pulls and ${books.successes} successes (${books.pending} pending), shards ${shards.pulls} pulls and ${shards.rewards} rewards${run}: ${exact ? "exact" : "NOT reconciled"}`,
+    exact,
+    successes: books.successes,
+  };
+}
+
 async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (c: StoredCounts) => boolean = () => true): Promise<{ counts: StoredCounts; waitedMs: number }> {
   const start = Date.now();
   let last = await storedCounts(db);
@@ -219,6 +258,7 @@ export async function runMix(kit: HttpKit, items: Item[], rate: number): Promise
     const prepassLogged = await logged();
     if (prepassLogged < decisions.length) throw new Error(`only ${prepassLogged} of the ${decisions.length} pre-pass decisions reached D1 within 20 s`);
     const before = await settledCounts(db, 1500, 20_000);
+    const booksBefore = await banditBooks(db, w.url.origin, 15_000);
     const events = eventsBodies(items, need("events"), `mix${short}-${Date.now().toString(36)}`, rng);
     const ranks = rankBodies(anonPool(POOL_SIZE), items.filter((i) => i.kind === "product").map((i) => i.id), need("rank"), 11);
     let r = 0;
@@ -227,7 +267,7 @@ export async function runMix(kit: HttpKit, items: Item[], rate: number): Promise
     const requests: TargetRequest[] = kinds.map((kind) => {
       if (kind === "rank") return { kind, path: "/v1/rank", body: ranks[r++]! };
       if (kind === "events") return { kind, path: "/v1/events", body: events[e++]!.body };
-      return { kind, path: "/v1/feedback", body: feedback[f++]! };
+      return { kind, path: "/v1/feedback", body: feedback[f++]!.body };
     });
     const target = (slice: TargetRequest[]) => ({ origin: w.url.origin, method: "POST" as const, path: "/v1/rank", bodies: null, requests: slice, label: mixLabel });
 
@@ -247,20 +287,24 @@ export async function runMix(kit: HttpKit, items: Item[], rate: number): Promise
       rejected: after.counts.feedbackRejected - before.counts.feedbackRejected,
       decisions: after.counts.decisions - before.counts.decisions,
     };
-    const drained = stored.events === acceptedEv && stored.feedback === acceptedFb && stored.rejected === 0;
+    const newSuccesses = feedback.slice(0, need("feedback")).filter((b) => b.banditSuccess).length;
+    const books = await banditBooks(db, w.url.origin, 15_000, { successesBefore: booksBefore.successes, newSuccesses });
+    const drained = stored.events === acceptedEv && stored.feedback === acceptedFb && stored.rejected === 0 && books.exact;
     const integrity = `events accepted ${acceptedEv}, stored ${stored.events}; feedback accepted ${acceptedFb}, stored ${stored.feedback}, rejected ${stored.rejected}; decisions logged ${stored.decisions} for ${ranked} ranks (warm-up + run); queue quiet ${after.waitedMs} ms after the run`;
     kit.opts.log(`    ${integrity}`);
+    kit.opts.log(`    ${books.line}`);
     const errors = warm.errors + result.errors;
     return {
       id: `mix_${short}_fixed_${rate}`,
       name: `Mix ${MIX_LABEL}, ${n} items, ${rate.toLocaleString("en-US")} req/s fixed rate`,
       catalogItems: items.length,
       result,
-      criteria: { label: "errors 0, every accepted event and reward stored", met: errors === 0 && drained },
+      criteria: { label: "errors 0, every accepted event and reward stored, the bandit's books exact", met: errors === 0 && drained },
       note: `feedback quotes ${decisions.length} decisions served in a pre-pass seconds before; events from the ${Math.round(POOL_SIZE * PROFILED_SHARE)} profiled visitors`,
       details: [
         `per kind: ${(["rank", "events", "feedback"] as const).map((k) => kindLine(k, by[k])).join("; ")} (a reward is answered once it is on the queue, sharing a 10 ms window with concurrent ones: workers/routes/feedback.ts)`,
         `${integrity}${warm.errors ? `; warm-up errors ${warm.errors}` : ""}`,
+        books.line,
         warningsLine(warningKinds(kit.logs.slice(logMark))),
       ],
     };
