@@ -7,10 +7,10 @@ import type { Item } from "../shared/catalog/item";
 import { createRng, type Rng } from "../shared/catalog/prng";
 import { anonPool, eventsRequest, rankBodies, rankRequest } from "./fixtures";
 import type { HttpKit, Scenario } from "./http";
-import { fixedRate, type KindResult, type TargetRequest } from "./loadgen";
-import { fmtMs, sleep } from "./stats";
-import { BENCH_SECRETS, type ServedWorker } from "./server";
 import { HERO_EXPERIMENT } from "../scripts/warm-demo-plan";
+import { fixedRate, type KindResult, type TargetRequest } from "./loadgen";
+import { BENCH_SECRETS, type ServedWorker } from "./server";
+import { fmtMs, sleep } from "./stats";
 import { POOL_SIZE, PROFILED_SHARE, profileStatusLabel } from "./workload";
 
 type D1 = Awaited<ReturnType<ServedWorker["mf"]["getD1Database"]>>;
@@ -129,7 +129,6 @@ async function storedCounts(db: D1): Promise<StoredCounts> {
 
 const sameCounts = (a: StoredCounts, b: StoredCounts) => a.events === b.events && a.feedbackStored === b.feedbackStored && a.feedbackRejected === b.feedbackRejected && a.decisions === b.decisions;
 
-/** Polls until the counts stop moving for `quietMs` (the consumer's 1 s batch window, with room), or `timeoutMs`. */
 /**
  * The hero bandit's books, exactly: every pull and success the consumer wrote to the reward ledger has reached the
  * shards (none pending), the ledger's pulls are the bandit decisions logged, and the shards' counts (read through
@@ -160,6 +159,7 @@ async function banditBooks(db: D1, origin: string, timeoutMs: number, expected?:
   };
 }
 
+/** Polls until the counts stop moving for `quietMs` (the consumer's 1 s batch window, with room), or `timeoutMs`. */
 async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (c: StoredCounts) => boolean = () => true): Promise<{ counts: StoredCounts; waitedMs: number }> {
   const start = Date.now();
   let last = await storedCounts(db);

@@ -821,11 +821,6 @@ export const DASHBOARD_JS = String.raw`"use strict";
 
   // Messages the feedback queue gave up on after its retries (an outage of D1 or the Durable Objects), kept in D1
   // by the dead-letter consumer until the operator replays them onto the queue. Replaying twice is harmless.
-  function excerpt(body) {
-    var text = typeof body === "string" ? body : JSON.stringify(body);
-    return text.length > 140 ? text.slice(0, 139) + "…" : text;
-  }
-
   // The note leads the status line (what a replay just did).
   async function loadDeadLetters(note) {
     say("dead-letters-status", "Loading…");
@@ -837,7 +832,7 @@ export const DASHBOARD_JS = String.raw`"use strict";
         { label: "Kind", key: "kind" },
         { label: "Attempts", key: "attempts", num: true },
         { label: "Message", key: "message_id", mono: true },
-        { label: "Body", value: function (d) { return excerpt(d.body); }, mono: true }
+        { label: "Body", value: function (d) { return shorten(typeof d.body === "string" ? d.body : JSON.stringify(d.body), 140); }, mono: true }
       ], data.dead_letters, { empty: "No dead letters: every accepted message reached storage.", rowAttrs: function (d) { return { "data-dead-letter": String(d.id) }; } });
       $("dead-letters-replay").disabled = data.pending === 0;
       say("dead-letters-status", (note || "") + (data.pending === 0 ? "None pending." : data.pending + " pending, the oldest since " + when(data.oldest_dead_at) + (data.pending > data.dead_letters.length ? " (the oldest " + data.dead_letters.length + " shown)" : "") + "."));
