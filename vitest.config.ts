@@ -1,8 +1,9 @@
-// Four test projects, one `vitest run`:
+// Five test projects, one `vitest run`:
 // - workers: every domain and Worker test inside workerd through the Workers Vitest integration, with the real
 //   D1, Durable Object and Queue bindings from wrangler.toml (migrations read here, applied in the setup file);
 // - sdk: the storefront SDK's unit tests in Node, against hand-written fakes of the browser globals;
 // - bench: the benchmark harness's regression check (bench/check.ts) on fixture results, in Node;
+// - workerd: the deploy bundle in workerd, driven from Node (e2e/workerd): the queue's dead-letter hand-off;
 // - browser: Debian's Chromium (playwright-core) against aura started as `npm start` starts it (e2e/server.ts),
 //   after the others, so the journeys do not compete with workerd for the CPU.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -69,9 +70,21 @@ export default defineConfig(async () => {
         },
         {
           test: {
+            // The deploy bundle served by workerd through Miniflare, from Node: what the Workers pool does not
+            // reproduce, such as the queue broker's retry delays and its hand-off to the dead-letter queue.
+            name: "workerd",
+            environment: "node",
+            include: ["e2e/workerd/**/*.test.ts"],
+            testTimeout: 240_000,
+            hookTimeout: 120_000,
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          test: {
             name: "browser",
             environment: "node",
-            include: ["e2e/**/*.test.ts"],
+            include: ["e2e/*.test.ts"],
             globalSetup: ["./e2e/server.ts"],
             testTimeout: 120_000,
             hookTimeout: 240_000,

@@ -72,7 +72,8 @@ export interface WranglerConfig {
   /** Every [[durable_objects.bindings]] entry: the visitor profiles and the bandit shards. */
   durableObjects: { binding: string; className: string; sqlite: boolean }[];
   queueProducer: { binding: string; queue: string };
-  queueConsumer: { queue: string; maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string };
+  /** Every [[queues.consumers]] entry: the main queue and its dead-letter queue. */
+  queueConsumers: { queue: string; maxBatchSize?: number; maxBatchTimeout?: number; maxRetries?: number; deadLetterQueue?: string }[];
   /** The [[ratelimits]] bindings: name and period (their limits are raised for the bench, see auraOptions). */
   rateLimits: { name: string; period: number }[];
 }
@@ -87,7 +88,7 @@ export function readWranglerConfig(): WranglerConfig {
   const d1 = need(arrays.d1_databases?.[0], "a [[d1_databases]] entry");
   const dobs = need(arrays["durable_objects.bindings"], "[[durable_objects.bindings]] entries");
   const producer = need(arrays["queues.producers"]?.[0], "a [[queues.producers]] entry");
-  const consumer = need(arrays["queues.consumers"]?.[0], "a [[queues.consumers]] entry");
+  const consumers = need(arrays["queues.consumers"], "[[queues.consumers]] entries");
   const sqliteClasses = (arrays.migrations ?? []).flatMap((m) => (Array.isArray(m.new_sqlite_classes) ? m.new_sqlite_classes : []));
   const vars: Record<string, string> = {};
   for (const [k, v] of Object.entries(tables.vars ?? {})) vars[k] = String(v);
@@ -101,13 +102,13 @@ export function readWranglerConfig(): WranglerConfig {
     d1: { binding: String(d1.binding), databaseId: String(d1.database_id) },
     durableObjects: dobs.map((dob) => ({ binding: String(dob.name), className: String(dob.class_name), sqlite: sqliteClasses.includes(String(dob.class_name)) })),
     queueProducer: { binding: String(producer.binding), queue: String(producer.queue) },
-    queueConsumer: {
+    queueConsumers: consumers.map((consumer) => ({
       queue: String(consumer.queue),
       ...(num(consumer.max_batch_size) !== undefined ? { maxBatchSize: num(consumer.max_batch_size)! } : {}),
       ...(num(consumer.max_batch_timeout) !== undefined ? { maxBatchTimeout: num(consumer.max_batch_timeout)! } : {}),
       ...(num(consumer.max_retries) !== undefined ? { maxRetries: num(consumer.max_retries)! } : {}),
       ...(typeof consumer.dead_letter_queue === "string" ? { deadLetterQueue: consumer.dead_letter_queue } : {}),
-    },
+    })),
     rateLimits,
   };
 }
@@ -198,14 +199,8 @@ export function auraOptions(bundlePath: string, persistDir: string, logs: string
         durableObjects: Object.fromEntries(cfg.durableObjects.map((d) => [d.binding, { className: d.className, useSQLite: d.sqlite, unsafePreventEviction: true }])),
         queueProducers: { [cfg.queueProducer.binding]: { queueName: cfg.queueProducer.queue } },
         ratelimits: Object.fromEntries(cfg.rateLimits.map((r) => [r.name, { simple: { limit: BENCH_RATE_LIMIT, period: r.period } }])),
-        queueConsumers: {
-          [cfg.queueConsumer.queue]: {
-            ...(cfg.queueConsumer.maxBatchSize !== undefined ? { maxBatchSize: cfg.queueConsumer.maxBatchSize } : {}),
-            ...(cfg.queueConsumer.maxBatchTimeout !== undefined ? { maxBatchTimeout: cfg.queueConsumer.maxBatchTimeout } : {}),
-            ...(cfg.queueConsumer.maxRetries !== undefined ? { maxRetries: cfg.queueConsumer.maxRetries } : {}),
-            ...(cfg.queueConsumer.deadLetterQueue !== undefined ? { deadLetterQueue: cfg.queueConsumer.deadLetterQueue } : {}),
-          },
-        },
+        // The dead-letter queue's consumer too: a message the main queue gives up on is parked in D1, as deployed.
+        queueConsumers: Object.fromEntries(cfg.queueConsumers.map(({ queue, ...settings }) => [queue, settings])),
         // A socket straight into this worker: requests skip Miniflare's entry worker (which production lacks).
         unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       },

@@ -24,4 +24,14 @@ describe("the bench's reading of wrangler.toml", () => {
     expect(Object.keys(worker?.durableObjects ?? {}).sort()).toEqual(["BANDIT_SHARDS", "VISITOR_PROFILES"]);
     expect(worker?.durableObjects?.BANDIT_SHARDS).toMatchObject({ className: "BanditShard", useSQLite: true, unsafePreventEviction: true });
   });
+
+  // Until 2026-11-22 it bound only the first consumer: a message the main queue gave up on went to a dead-letter
+  // queue nothing consumed, so the bench could not have shown an accepted event being parked rather than lost.
+  it("binds both queue consumers, the main queue handing its failures to the dead-letter queue's", () => {
+    const options = auraOptions("index.js", "/tmp/state", []);
+    const consumers = ("workers" in options ? options.workers[0]?.queueConsumers : undefined) as Record<string, { maxRetries?: number; deadLetterQueue?: string }> | undefined;
+    expect(Object.keys(consumers ?? {}).sort()).toEqual(["aura-feedback", "aura-feedback-dlq"]);
+    expect(consumers?.["aura-feedback"]).toMatchObject({ maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "aura-feedback-dlq" });
+    expect(consumers?.["aura-feedback-dlq"]).toMatchObject({ maxRetries: 100 });
+  });
 });
