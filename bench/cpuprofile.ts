@@ -85,7 +85,7 @@ export function summarizeProfile(profile: CpuProfile, moduleOf: (f: CallFrame) =
     const n = byId.get(id)!;
     const key = label(n);
     bySelf.set(key, (bySelf.get(key) ?? 0) + us);
-    const mod = moduleOf(n.callFrame) ?? n.callFrame.functionName;
+    const mod = moduleOf(n.callFrame) ?? (n.callFrame.functionName || "(native)");
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
   }
   const inclusive = inclusiveTimes(profile, selfUs, label);

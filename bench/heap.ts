@@ -8,7 +8,7 @@
 //
 //   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15] [--path /health] [--all-allocations]
 import { flagOption, numberOption, option } from "./cli";
-import { allocationSites, groupOf, moduleOf, withInspectedRankRun, type Cdp, type SamplingNode } from "./inspector";
+import { allocationSites, withInspectedRankRun, type Cdp, type SamplingNode } from "./inspector";
 import { fixedRate, type Target } from "./loadgen";
 import { percentileSorted, round } from "./stats";
 
@@ -47,7 +47,7 @@ async function scavenges(cdp: Cdp, ms: number): Promise<{ polls: number; drops: 
 }
 
 async function main(): Promise<void> {
-  await withInspectedRankRun("heap", items, rate, async ({ served, target: rank, cdp, markers }) => {
+  await withInspectedRankRun("heap", items, rate, async ({ served, target: rank, cdp, moduleOfFrame }) => {
     const target: Target = path === "/v1/rank" ? rank : { origin: served.url.origin, method: "GET", path, bodies: null };
     const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
     await cdp.send("HeapProfiler.enable");
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       `young generation, ${SCAVENGE_WINDOW_MS / 1000} s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(SCAVENGE_WINDOW_MS / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
         ` ≈ ${round(freed / (SCAVENGE_WINDOW_MS / 1000) / rate / 1000, 1)} KB allocated per request`,
     );
-    const sites = allocationSites(profile.head, (f) => `${f.functionName || "(anonymous)"} [${f.url ? groupOf(moduleOf(markers, f.lineNumber)) : "runtime"}]`);
+    const sites = allocationSites(profile.head, (f) => `${f.functionName || "(anonymous)"} [${moduleOfFrame(f) ?? "runtime"}]`);
     const total = [...sites.values()].reduce((a, b) => a + b, 0);
     console.log(`\n${allAllocations ? "allocated" : "reached the old generation"} during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
     for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);

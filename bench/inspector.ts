@@ -78,6 +78,19 @@ export function moduleOf(markers: { line: number; module: string }[], line: numb
   return found;
 }
 
+/**
+ * The module a profiled frame belongs to: a frame of the bundle by its line (moduleOf, grouped by package), one of
+ * the runtime's own scripts (`cloudflare-internal:d1-api`, `node-internal:internal_timers`, ...) by its URL, and
+ * null for a frame with none (native code). Until 2026-11-22 every frame with a URL was looked up in the bundle's
+ * lines, so the runtime's D1, rate-limit and timer scripts were charged to whichever bundled module sat at their
+ * line numbers: 12 µs per rank request went to @anthropic-ai/sdk, which the rank path never calls.
+ */
+export function frameModule(markers: { line: number; module: string }[], bundlePath: string, frame: { url: string; lineNumber: number }): string | null {
+  if (!frame.url) return null;
+  const inBundle = bundlePath.endsWith(frame.url) || frame.url.endsWith(bundlePath) || frame.url === `file://${bundlePath}`;
+  return inBundle ? groupOf(moduleOf(markers, frame.lineNumber)) : frame.url;
+}
+
 /** Groups a module path into a package (node_modules/x) or its source file. */
 export function groupOf(module: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(module);
@@ -89,8 +102,8 @@ export interface InspectedRankRun {
   /** The rank scenario's requests (prepareRankRun: catalog, stored profiles, warm-up done). */
   target: Target;
   cdp: Cdp;
-  /** Bundle line -> module, for naming the functions V8 reports (moduleOf). */
-  markers: { line: number; module: string }[];
+  /** The module of a frame V8 reports (frameModule over this run's bundle). */
+  moduleOfFrame: (frame: { url: string; lineNumber: number }) => string | null;
 }
 
 /**
@@ -108,7 +121,7 @@ export async function withInspectedRankRun<T>(stateName: string, items: number, 
     const { target } = await prepareRankRun(served, items, rate);
     const cdp = await connectInspector(served);
     try {
-      return await body({ served, target, cdp, markers });
+      return await body({ served, target, cdp, moduleOfFrame: (frame) => frameModule(markers, bundle.path, frame) });
     } finally {
       cdp.close();
     }

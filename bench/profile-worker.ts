@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { numberOption } from "./cli";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
-import { groupOf, moduleOf, withInspectedRankRun } from "./inspector";
+import { withInspectedRankRun } from "./inspector";
 import { fixedRate } from "./loadgen";
 import { WORK_DIR } from "./server";
 
@@ -23,7 +23,7 @@ const SAMPLING_INTERVAL_US = 100;
 const GAP_AFTER_US = 10 * SAMPLING_INTERVAL_US;
 
 async function main() {
-  await withInspectedRankRun("profile", items, rate, async ({ served, target, cdp, markers }) => {
+  await withInspectedRankRun("profile", items, rate, async ({ served, target, cdp, moduleOfFrame }) => {
     await cdp.send("Profiler.enable");
     await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
     await cdp.send("Profiler.start");
@@ -32,7 +32,7 @@ async function main() {
     const out = join(WORK_DIR, `worker-${items}.cpuprofile`);
     writeFileSync(out, JSON.stringify(profile));
     console.log(`load during profile: ${r.achievedRps}/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, workerd ${r.serverCpuPct}% CPU, ${r.serverCpuUsPerRequest} µs/req (profiler overhead included)`);
-    summarizeProfile(profile, (f) => (f.url ? groupOf(moduleOf(markers, f.lineNumber)) : null), r.ok, console.log, GAP_AFTER_US);
+    summarizeProfile(profile, moduleOfFrame, r.ok, console.log, GAP_AFTER_US);
     console.log(`\nprofile: ${out}`);
   });
 }
