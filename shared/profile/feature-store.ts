@@ -1,5 +1,6 @@
 // Where visitor profiles live. The Durable Object store is the default; an Upstash Redis store implements the
 // same interface. Ranking reads through it at most once per request, with a timeout and a fallback.
+import { withDeadline } from "../deadline";
 import type { DeviceClass } from "../persona/signals";
 import type { IncomingEvent, ProfileView } from "./profile";
 
@@ -23,13 +24,9 @@ export class TimeoutError extends Error {
   }
 }
 
-/** Resolves with the promise's value, or rejects with TimeoutError once `ms` have passed. */
+/** Resolves with the promise's value, or rejects with TimeoutError once `ms` have passed (withDeadline). */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
+  return withDeadline(promise, ms, (): never => {
+    throw new TimeoutError(ms);
   });
 }

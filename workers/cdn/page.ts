@@ -10,6 +10,7 @@ import { resolveDevice } from "../../shared/persona/signals";
 import { renderSlot } from "../../shared/storefront/render";
 import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
+import { withDeadline } from "../../shared/deadline";
 import { newRequestId } from "../http/middleware";
 import { optOutGuard } from "../privacy/opt-out";
 import { chooseArm, decideSurface, logSurfaceDecision, readProfile, servedDecision, type ArmChoice, type ProfileRead } from "../decision/surface";
@@ -219,10 +220,7 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   const within = <T>(p: Promise<T>): Promise<T | null> => {
     const left = deadline - Date.now();
     if (left <= 0) return Promise.resolve(null);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    return Promise.race([p, new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), left)))]).finally(() => {
-      if (timer !== undefined) clearTimeout(timer);
-    });
+    return withDeadline(p, left, () => null);
   };
 
   // A page no cache may keep streams at once: what the origin has sent before the first slot (head, styles,
