@@ -459,4 +459,3 @@ async function decisionsByExperiment(served: ServedWorker): Promise<string> {
   if (missing.length) throw new Error(`no decision logged for experiment ${missing.join(", ")}: the rank path skipped the experiment step`);
   return `decisions logged by experiment so far (warm-up included): ${results.map((r) => `${r.e} ${r.n}${r.held ? ` (${r.held} in holdout)` : ""}`).join(", ")}`;
 }
-

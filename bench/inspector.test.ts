@@ -11,6 +11,7 @@ describe("frameModule", () => {
   it("charges a bundle frame to the module at its line, grouped by package", () => {
     expect(frameModule(markers, BUNDLE_PATH, { url: "bench/.bundle/index.js", lineNumber: 6 })).toBe("shared/ranking/rank.ts");
     expect(frameModule(markers, BUNDLE_PATH, { url: BUNDLE_PATH, lineNumber: 2 })).toBe("hono");
+    expect(frameModule(markers, BUNDLE_PATH, { url: `file://${BUNDLE_PATH}`, lineNumber: 4 })).toBe("@anthropic-ai/sdk");
   });
 
   it("names the runtime's own scripts by their URL, whatever their line", () => {

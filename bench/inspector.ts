@@ -87,7 +87,8 @@ export function moduleOf(markers: { line: number; module: string }[], line: numb
  */
 export function frameModule(markers: { line: number; module: string }[], bundlePath: string, frame: { url: string; lineNumber: number }): string | null {
   if (!frame.url) return null;
-  const inBundle = bundlePath.endsWith(frame.url) || frame.url.endsWith(bundlePath) || frame.url === `file://${bundlePath}`;
+  // V8 names the bundle by the path workerd was given (relative here) or as a file:// URL.
+  const inBundle = bundlePath.endsWith(frame.url) || frame.url.endsWith(bundlePath);
   return inBundle ? groupOf(moduleOf(markers, frame.lineNumber)) : frame.url;
 }
 

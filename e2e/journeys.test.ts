@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { until } from "./until";
 
 const base = inject("baseUrl");
 const adminKey = inject("adminKey");
@@ -72,14 +73,6 @@ async function expectLearned(segment: string, best: string): Promise<void> {
   // An untaught bandit gives each creative 1/3; the warm-up leaves the best at 0.6 or more in all but 7 of 40,000
   // simulated warm-ups (scripts/simulate-warm-demo.ts).
   expect(win[best], `${segment}: ${JSON.stringify(win)}`).toBeGreaterThanOrEqual(0.6);
-}
-
-async function until(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The Creative Concierge opens on a session's entry page; shoppers who want the page close it. */

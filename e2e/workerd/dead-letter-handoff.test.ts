@@ -15,6 +15,7 @@ import { syntheticCatalog } from "../../shared/catalog/synthetic";
 import { eventsRequest } from "../../bench/fixtures";
 import { BENCH_SECRETS, bundleWorker, freshDir, readWranglerConfig, serveAura, stopServed, WORK_DIR, type ServedWorker } from "../../bench/server";
 import { migrate, seedCatalog } from "../../bench/workload";
+import { until } from "../until";
 
 const STATE_DIR = join(WORK_DIR, "e2e-dead-letters");
 const BUNDLE_OUT = join(WORK_DIR, "e2e-dead-letters-bundle");
@@ -27,12 +28,13 @@ interface DeadLetterList {
 }
 
 let served: ServedWorker;
+let db: Awaited<ReturnType<ServedWorker["mf"]["getD1Database"]>>;
 const logs: string[] = [];
 
 beforeAll(async () => {
   const bundle = bundleWorker(undefined, BUNDLE_OUT);
   served = await serveAura(bundle.path, freshDir(STATE_DIR), logs);
-  const db = await served.mf.getD1Database("DB");
+  db = await served.mf.getD1Database("DB");
   await migrate(db);
   await seedCatalog(db, syntheticCatalog(50), "e2e-dead-letters");
 }, 120_000);
@@ -43,30 +45,19 @@ afterAll(async () => {
   rmSync(BUNDLE_OUT, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 async function deadLetters(): Promise<DeadLetterList> {
   const res = await fetch(`${served.url.origin}/v1/admin/dead-letters?state=all`, { headers: admin });
   expect(res.status).toBe(200);
   return (await res.json()) as DeadLetterList;
 }
 
-const count = async (table: string) => (await (await served.mf.getD1Database("DB")).prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
+const count = async (table: string) => (await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? 0;
 
 describe("an accepted events message whose every delivery fails", () => {
   it("is moved to the dead-letter queue after max_retries, parked in D1, and stored by a replay", { timeout: 240_000 }, async () => {
     const [main, deadLetterQueue] = readWranglerConfig().queueConsumers;
     expect(main?.maxRetries).toBe(5);
     expect(main?.deadLetterQueue).toBe(deadLetterQueue?.queue);
-    const db = await served.mf.getD1Database("DB");
     await db.prepare("ALTER TABLE events RENAME TO events_away").run();
 
     const anonId = "anon_dead_letter_handoff";
@@ -75,10 +66,11 @@ describe("an accepted events message whose every delivery fails", () => {
     expect(accepted.status).toBe(202);
     const sentAt = Date.now();
 
-    const parked = await until("the dead letter to be parked", 180_000, async () => {
-      const list = await deadLetters();
-      return list.dead_letters.find((d) => d.kind === "events" && (d.body as { anon_id?: unknown }).anon_id === anonId) ?? null;
-    });
+    const parked = await until(
+      async () => (await deadLetters()).dead_letters.find((d) => d.kind === "events" && (d.body as { anon_id?: unknown }).anon_id === anonId) ?? null,
+      180_000,
+      "the dead letter parked",
+    );
     const waitedMs = Date.now() - sentAt;
     // Stored by the dead-letter queue's consumer: the Worker told that batch from the main queue's by its name.
     expect(parked.queue).toBe(deadLetterQueue?.queue);
@@ -94,7 +86,7 @@ describe("an accepted events message whose every delivery fails", () => {
     const replay = await fetch(`${served.url.origin}/v1/admin/dead-letters/replay`, { method: "POST", headers: { ...admin, "content-type": "application/json" }, body: JSON.stringify({ ids: [parked.id] }) });
     expect(replay.status).toBe(200);
     expect(await replay.json()).toMatchObject({ replayed: 1 });
-    await until("the replayed events to be stored", 30_000, async () => ((await count("events")) === EVENTS ? true : null));
+    await until(async () => (await count("events")) === EVENTS, 30_000, "the replayed events stored");
     const after = await deadLetters();
     expect(after.pending).toBe(0);
     expect(after.dead_letters.find((d) => d.id === parked.id)?.replayed_at).not.toBeNull();

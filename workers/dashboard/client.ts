@@ -820,8 +820,8 @@ export const DASHBOARD_JS = String.raw`"use strict";
   }
 
   // Messages the feedback queue gave up on after its retries (an outage of D1 or the Durable Objects), kept in D1
-  // by the dead-letter consumer until the operator replays them onto the queue. Replaying twice is harmless.
-  // The note leads the status line (what a replay just did).
+  // by the dead-letter consumer until the operator replays them onto the queue. Replaying twice is harmless. The
+  // note leads the status line (what a replay just did).
   async function loadDeadLetters(note) {
     say("dead-letters-status", "Loading…");
     try {
