@@ -1,10 +1,16 @@
 // The embedded default configuration: the demo taxonomy (novice_shopper, shopper_pro, photo_first,
 // vector_first), its intents, and the four storefront surfaces. Everything here can be overridden as data.
-import { AuraConfig, type AuraConfigInput } from "./schema";
+import type { AuraConfig } from "./schema";
 
 const standardWeights = { user_match: 0.4, trendiness: 0.2, inventory: 0.1, margin: 0.1, freshness: 0.1, seasonal: 0.1 };
 
-export const defaultConfigInput: AuraConfigInput = {
+/**
+ * Written out whole, every field the schema would default included, and not parsed at module load: parsing it
+ * was about a tenth of a cold isolate's start-up (bench/startup.ts), on every isolate, for a constant.
+ * `default.test.ts` parses it and requires the result to equal it, so a broken or incomplete default still
+ * fails every test run, and the type makes every field explicit.
+ */
+export const defaultConfig: AuraConfig = {
   persona: {
     personas: [
       {
@@ -27,6 +33,7 @@ export const defaultConfigInput: AuraConfigInput = {
       {
         id: "shopper_pro",
         label: "Professional shopper",
+        bias: 0,
         weights: {
           "utm_medium:email": 1.2, "referrer:email": 1, "page_type:collection": 0.6, "item_skill:pro": 2.5,
           "item_tag:high_end": 2.5, "price_band:high": 2.5, "category:pro_gear": 2, "search:pro": 2,
@@ -38,6 +45,7 @@ export const defaultConfigInput: AuraConfigInput = {
       {
         id: "photo_first",
         label: "Photo-first creator",
+        bias: 0,
         weights: {
           "category:photo": 3, "search:photo": 2, "quiz:interest:photo": 4, "profile:interest:photo": 3,
           "utm_source:instagram": 0.3, "category:vector": -1,
@@ -47,6 +55,7 @@ export const defaultConfigInput: AuraConfigInput = {
       {
         id: "vector_first",
         label: "Vector-first designer",
+        bias: 0,
         weights: {
           "category:vector": 3, "search:vector": 2, "quiz:interest:vector": 4, "profile:interest:vector": 3,
           "category:photo": -1,
@@ -58,6 +67,7 @@ export const defaultConfigInput: AuraConfigInput = {
     min_confidence: 0.4,
     fallback_persona: "general",
     holdout_share: 0,
+    refit: { enabled: true, prior_strength: 1, min_labels: 200 },
     cold_start: {
       min_events: 3,
       // First matching rule wins: explicit answers first (they hold at any event count: what a visitor
@@ -67,21 +77,22 @@ export const defaultConfigInput: AuraConfigInput = {
         { when: ["quiz:skill:beginner"], persona: "novice_shopper", confidence: 0.8, always: true },
         { when: ["profile:skill:pro"], persona: "shopper_pro", confidence: 0.75, always: true },
         { when: ["profile:skill:beginner"], persona: "novice_shopper", confidence: 0.75, always: true },
-        { when: ["quiz:interest:photo"], persona: "photo_first", confidence: 0.7 },
-        { when: ["quiz:interest:vector"], persona: "vector_first", confidence: 0.7 },
-        { when: ["utm_medium:social"], persona: "novice_shopper", confidence: 0.6 },
-        { when: ["referrer:social"], persona: "novice_shopper", confidence: 0.55 },
-        { when: ["utm_medium:email"], persona: "shopper_pro", confidence: 0.55 },
-        { when: ["referrer:email"], persona: "shopper_pro", confidence: 0.5 },
-        { when: ["page_type:guide"], persona: "novice_shopper", confidence: 0.5 },
-        { when: ["category:photo"], persona: "photo_first", confidence: 0.5 },
-        { when: ["category:vector"], persona: "vector_first", confidence: 0.5 },
+        { when: ["quiz:interest:photo"], persona: "photo_first", confidence: 0.7, always: false },
+        { when: ["quiz:interest:vector"], persona: "vector_first", confidence: 0.7, always: false },
+        { when: ["utm_medium:social"], persona: "novice_shopper", confidence: 0.6, always: false },
+        { when: ["referrer:social"], persona: "novice_shopper", confidence: 0.55, always: false },
+        { when: ["utm_medium:email"], persona: "shopper_pro", confidence: 0.55, always: false },
+        { when: ["referrer:email"], persona: "shopper_pro", confidence: 0.5, always: false },
+        { when: ["page_type:guide"], persona: "novice_shopper", confidence: 0.5, always: false },
+        { when: ["category:photo"], persona: "photo_first", confidence: 0.5, always: false },
+        { when: ["category:vector"], persona: "vector_first", confidence: 0.5, always: false },
       ],
     },
     intents: [
       {
         id: "learn",
         label: "Learning-focused",
+        bias: 0,
         weights: {
           "page_type:guide": 2, "page_type:tutorial": 2, "category:tutorial": 1, "category:guide": 1,
           "search:beginner": 1.5, "search:howto": 2, "quiz:skill:beginner": 0.5,
@@ -90,11 +101,13 @@ export const defaultConfigInput: AuraConfigInput = {
       {
         id: "buy",
         label: "Ready-to-buy",
+        bias: 0,
         weights: { "cart:add": 3, "cart:purchase": 2, "page_type:cart": 2, "page_type:checkout": 3 },
       },
       {
         id: "compare",
         label: "Comparing",
+        bias: 0,
         weights: { "compare:multi_view": 2.5, "page_type:product": 1, "search:compare": 2 },
       },
       { id: "browse", label: "Browsing", bias: 0.5, weights: { "page_type:collection": 0.5, "page_type:index": 0.5 } },
@@ -158,8 +171,11 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "The hero banner: one to three headline products or guides.",
       kinds: ["product", "content"],
       default_limit: 3,
-      weights: standardWeights,
+      categories: [],
+      weights: { ...standardWeights },
       diversity: { max_per_cluster: 1, top_k: 3 },
+      anchor: "none",
+      anchor_weight: 0.6,
       cache_ttl: 300,
     },
     {
@@ -167,8 +183,11 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "The recommendation carousel under the hero.",
       kinds: ["product"],
       default_limit: 8,
-      weights: standardWeights,
+      categories: [],
+      weights: { ...standardWeights },
       diversity: { max_per_cluster: 4, top_k: 8 },
+      anchor: "none",
+      anchor_weight: 0.6,
       cache_ttl: 300,
     },
     {
@@ -176,6 +195,7 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "Related products on a product page (context.product_id).",
       kinds: ["product"],
       default_limit: 6,
+      categories: [],
       // "Related" must look related: similarity to the viewed product carries most of the score.
       weights: { user_match: 0.6, trendiness: 0.15, inventory: 0.05, margin: 0.1, freshness: 0.05, seasonal: 0.05 },
       diversity: { max_per_cluster: 3, top_k: 6 },
@@ -188,6 +208,7 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "Add-ons at checkout that complement the cart (context.cart).",
       kinds: ["product"],
       default_limit: 4,
+      categories: [],
       // Upsells lean on margin and stock more than discovery surfaces do.
       weights: { user_match: 0.35, trendiness: 0.15, inventory: 0.15, margin: 0.2, freshness: 0.05, seasonal: 0.1 },
       diversity: { max_per_cluster: 1, top_k: 4 },
@@ -200,12 +221,13 @@ export const defaultConfigInput: AuraConfigInput = {
       description: "Tutorials and guides for the visitor's level and interests.",
       kinds: ["content"],
       default_limit: 5,
+      categories: [],
       weights: { user_match: 0.5, trendiness: 0.15, inventory: 0, margin: 0, freshness: 0.25, seasonal: 0.1 },
       diversity: { max_per_cluster: 2, top_k: 5 },
+      anchor: "none",
+      anchor_weight: 0.6,
       cache_ttl: 600,
     },
   ],
 };
 
-/** Parsed once at module load: a broken default is a bug that must fail every test, not a request. */
-export const defaultConfig: AuraConfig = AuraConfig.parse(defaultConfigInput);

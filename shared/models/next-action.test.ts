@@ -16,6 +16,10 @@ const QUIET: NextActionInput = {
 const visitor = (overrides: Partial<NextActionInput>): NextActionInput => ({ ...QUIET, ...overrides });
 
 describe("recommendAction", () => {
+  it("ships a default policy the schema accepts unchanged", () => {
+    expect(NextActionPolicy.parse(DEFAULT_NEXT_ACTION_POLICY)).toStrictEqual(DEFAULT_NEXT_ACTION_POLICY);
+  });
+
   it("offers a discount to an engaged, price-sensitive visitor with a cart who is unlikely to buy unaided", () => {
     const decision = recommendAction(visitor({ has_cart: true, price_sensitivity: "high", engagement_score: 0.62, purchase_probability_30d: 0.18 }));
     expect(decision.recommended_action).toBe("offer_discount");

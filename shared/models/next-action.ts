@@ -41,14 +41,15 @@ export const NextActionPolicy = z.object({
 });
 export type NextActionPolicy = z.infer<typeof NextActionPolicy>;
 
-export const DEFAULT_NEXT_ACTION_POLICY: NextActionPolicy = NextActionPolicy.parse({
+/** Not parsed at module load (start-up): a test checks it against the schema. */
+export const DEFAULT_NEXT_ACTION_POLICY: NextActionPolicy = {
   likely_buyer_probability: 0.5,
   engaged_score: 0.4,
   browsing_probability: 0.2,
   churn_risk_p_alive: 0.5,
   retention_value: 10,
   cart_reminder_days: 1,
-});
+};
 
 export interface NextAction {
   recommended_action: RecommendedAction;

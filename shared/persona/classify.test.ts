@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig, defaultConfigInput } from "../config/default";
+import { defaultConfig } from "../config/default";
 import { AuraConfig, PersonaConfig } from "../config/schema";
 import { classifyPersona, classifyRecency, compilePersonaModel, microSegment } from "./classify";
 import { extractSessionFeatures, sessionEventTypes, summarizeHistory, type ItemFacts, type SessionEvent, type SessionSignals } from "./features";
@@ -177,15 +177,15 @@ describe("micro-segments and recency", () => {
 
 describe("configuration validation", () => {
   it("rejects cold-start rules naming unknown personas and a fallback that is a persona", () => {
-    const bad = structuredClone(defaultConfigInput.persona);
-    bad.cold_start.rules = [{ when: ["utm_medium:social"], persona: "nobody", confidence: 0.5 }];
+    const bad = structuredClone(defaultConfig.persona);
+    bad.cold_start.rules = [{ when: ["utm_medium:social"], persona: "nobody", confidence: 0.5, always: false }];
     bad.fallback_persona = "shopper_pro";
     const r = PersonaConfig.safeParse(bad);
     expect(r.success).toBe(false);
     expect(r.error?.issues.map((i) => i.path.join("."))).toEqual(expect.arrayContaining(["fallback_persona", "cold_start.rules.0.persona"]));
   });
   it("rejects duplicate surfaces", () => {
-    const input = structuredClone(defaultConfigInput);
+    const input = structuredClone(defaultConfig);
     input.surfaces.push(structuredClone(input.surfaces[0]!));
     expect(AuraConfig.safeParse(input).success).toBe(false);
   });

@@ -86,6 +86,10 @@ describe("hybridUserMatch", () => {
     expect(hybridUserMatch(0.42, 0.9, 0)).toBe(0.42);
   });
 
+  it("writes out exactly the schema's defaults as the default schedule", () => {
+    expect(HybridSchedule.parse({})).toStrictEqual(DEFAULT_HYBRID_SCHEDULE);
+  });
+
   it("trusts collaborative affinity more as interactions grow, never beyond the cap", () => {
     const weights = [1, 2, 5, 10, 50, 1_000].map((n) => cfWeight(n));
     for (let k = 1; k < weights.length; k++) expect(weights[k]!).toBeGreaterThan(weights[k - 1]!);

@@ -149,7 +149,8 @@ export const HybridSchedule = z.object({
   max_weight: z.number().min(0).max(1).default(0.7),
 });
 export type HybridSchedule = z.infer<typeof HybridSchedule>;
-export const DEFAULT_HYBRID_SCHEDULE: HybridSchedule = HybridSchedule.parse({});
+/** The schema's defaults, written out rather than parsed at module load (start-up); a test keeps them equal. */
+export const DEFAULT_HYBRID_SCHEDULE: HybridSchedule = { half_point: 5, max_weight: 0.7 };
 
 export function cfWeight(interactions: number, schedule: HybridSchedule = DEFAULT_HYBRID_SCHEDULE): number {
   const n = Math.max(0, interactions);
