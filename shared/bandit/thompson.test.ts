@@ -341,8 +341,11 @@ describe("topTwoThompson", () => {
 
   it("falls back to the best non-leader of the last redraw when the leader keeps winning", () => {
     const arms = posteriors([900, 100], [100, 900], [150, 850]);
-    // Arm 0 always leads; with β = 0 every play is a challenger, and arm 2 beats arm 1 almost surely.
+    // Arm 0 always leads; with β = 0 every play is a challenger, and arm 2 beats arm 1 almost surely:
+    // P(Beta(100, 900) > Beta(150, 850)) ≈ 3.5e-4, about 0.7 of 2,000 plays (P(more than 5) < 1e-4).
     const counts = frequencies(arms, 0, 2000, 1);
-    expect(Array.from(counts)).toEqual([0, 0, 2000]);
+    expect(counts[0]).toBe(0);
+    expect(counts[1]).toBeLessThanOrEqual(5);
+    expect(counts[2]).toBeGreaterThanOrEqual(1995);
   });
 });
