@@ -67,9 +67,9 @@ export const mathRandom: UniformSource = { next: () => Math.random() };
  * Software 5(8), with its 128 layers: the normal density's right half is covered by 127 rectangles and a base
  * strip of equal area v, and ~98.8 % of draws fall inside a rectangle's core, where one multiplication is the
  * whole draw (no logarithm, no square root). Marsaglia's polar method, used before, took a logarithm and a square
- * root per pair and rejected 21 % of its uniform pairs; the ziggurat made a Thompson draw ~25 % faster
- * (bench/README.md). The layer and the value come from two separate uniforms: deriving both from one 32-bit word,
- * as the paper's C code does, correlates the layer with the value's low bits (Doornik 2005).
+ * root per pair and rejected 21 % of its uniform pairs; with the ziggurat a Thompson draw took 7–21 % less time in
+ * paired runs (bench/README.md). The layer and the value come from two separate uniforms: deriving both from one
+ * 32-bit word, as the paper's C code does, correlates the layer with the value's low bits (Doornik 2005).
  */
 const ZIGGURAT_R = 3.442619855899; // where the base strip's tail begins
 const ZIGGURAT_V = 9.91256303526217e-3; // the area of each layer
