@@ -36,10 +36,10 @@ const UNCONDITIONAL = [[1, 0.05326789117165627], [39, 1.1967231933207985], [78, 
 const HYP2F1 = [[0.5, 1.5, 2.5, 0.3, 1.1080625510569324], [2.243, 4.426, 5.219, 0.5, 3.614707706823282], [30.243, 31.426, 32.219, 0.9, 2.9516554928034946e+29], [1.0, 1.0, 2.0, -0.5, 0.8109302162163285], [-0.5, 0.2, 3.0, 0.99, 0.9636790965366795]] as const;
 // synthetic population: the design, then totals that show both sides simulated the same customers
 const SYNTHETIC = { seed: 2026, customers: 20000, r: 0.8, alpha: 20.0, a: 1.2, b: 4.0, T_min: 180.0, T_max: 365.0 } as const;
-const SYNTHETIC_TOTALS = { x: 79385, t_x: 2133732.061483285, T: 5458226.980668447 } as const; // mean x 3.9693
-const SYNTHETIC_SCIPY_FIT = { r: 0.7918506228064328, alpha: 19.624849029661508, a: 1.1739040370329576, b: 4.001645649901202, log_likelihood: -367086.9118270583 } as const;
-// relative error vs truth: r -0.0102, alpha -0.0188, a -0.0217, b +0.0004
-const SYNTHETIC_RELATIVE_SE = { r: 0.0123, alpha: 0.0175, a: 0.0339, b: 0.0452 } as const;
+const SYNTHETIC_TOTALS = { x: 77624, t_x: 2124789.716133233, T: 5447783.357456047 } as const; // mean x 3.8812
+const SYNTHETIC_SCIPY_FIT = { r: 0.7948841396549364, alpha: 20.02787865677433, a: 1.2588797637791045, b: 4.2857581803323415, log_likelihood: -361073.6687167685 } as const;
+// relative error vs truth: r -0.0064, alpha +0.0014, a +0.0491, b +0.0714
+const SYNTHETIC_RELATIVE_SE = { r: 0.0124, alpha: 0.0175, a: 0.0351, b: 0.0463 } as const;
 
 /** Fader, Hardie & Lee (2005), section 5: the CDNOW estimates, and the log-likelihood −9582.4. */
 const PUBLISHED: BgNbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -240,8 +240,9 @@ describe("the dropout prior (MAP), for histories that cannot identify dropout he
 
   it("ends the ridge when every customer shares one dropout chance, and still predicts the next 90 days", () => {
     // No spread in dropout is the limit a, b → ∞ with a/(a+b) = 0.1. On these populations (seeds found to
-    // show it) maximum likelihood runs off along that ridge and its predictions fail; the prior stops it.
-    for (const seed of [1, 2, 5]) {
+    // show it: of seeds 1–11, maximum likelihood ran off in 3, 4, 6, 7, 8, 9 and 11) it runs off along that ridge
+    // and its predictions fail; the prior stops it.
+    for (const seed of [3, 4, 7]) {
       const { customers, future } = homogeneousDropout(seed, 1000, 90);
       const plain = fitBgNbd(customers);
       const map = fitBgNbd(customers, { dropoutPriorSd: 2 });

@@ -33,8 +33,8 @@ def cdnow() -> list[tuple[int, float, float, float]]:
 
 
 class SeededUniform:
-    """Bit-for-bit shared/bandit/random.ts seededUniform (sfc32, splitmix-style seeding, 12 warm-up draws) with
-    its polar-normal spare cache, so the synthetic customers simulated here are the ones the tests simulate."""
+    """Bit-for-bit shared/bandit/random.ts seededUniform (sfc32, splitmix-style seeding, 12 warm-up draws), so the
+    synthetic customers simulated here are the ones the tests simulate."""
 
     M = 0xFFFFFFFF
 
@@ -50,8 +50,6 @@ class SeededUniform:
             return (z ^ (z >> 16)) & self.M
 
         self.a, self.b, self.c, self.d = mix(), mix(), mix(), 1
-        self.has_spare = False
-        self.spare = 0.0
         for _ in range(12):
             self.next()
 
@@ -66,20 +64,57 @@ class SeededUniform:
         return t * (1.0 / 4294967296.0)
 
 
+# random.ts's ziggurat (Marsaglia & Tsang 2000, 128 layers), with its tables built by the same arithmetic.
+_ZIG_R = 3.442619855899
+_ZIG_V = 9.91256303526217e-3
+_TWO_POW_31 = 2147483648.0
+
+
+def _ziggurat_tables() -> tuple[list[float], list[float], list[float]]:
+    kn, wn, fn = [0.0] * 128, [0.0] * 128, [0.0] * 128
+    dn = _ZIG_R
+    tn = dn
+    q = _ZIG_V / math.exp(-0.5 * dn * dn)
+    kn[0] = float(math.floor((dn / q) * _TWO_POW_31))
+    kn[1] = 0.0
+    wn[0] = q / _TWO_POW_31
+    wn[127] = dn / _TWO_POW_31
+    fn[0] = 1.0
+    fn[127] = math.exp(-0.5 * dn * dn)
+    for i in range(126, 0, -1):
+        dn = math.sqrt(-2 * math.log(_ZIG_V / dn + math.exp(-0.5 * dn * dn)))
+        kn[i + 1] = float(math.floor((dn / tn) * _TWO_POW_31))
+        tn = dn
+        fn[i] = math.exp(-0.5 * dn * dn)
+        wn[i] = dn / _TWO_POW_31
+    return kn, wn, fn
+
+
+_KN, _WN, _FN = _ziggurat_tables()
+
+
+def _int32(x: float) -> int:
+    """JavaScript's `x | 0` for 0 <= x < 2^32: the low 32 bits as a signed integer."""
+    n = int(x) & 0xFFFFFFFF
+    return n - 0x100000000 if n >= 0x80000000 else n
+
+
 def sample_standard_normal(u: SeededUniform) -> float:
-    if u.has_spare:
-        u.has_spare = False
-        return u.spare
     while True:
-        x = 2 * u.next() - 1
-        y = 2 * u.next() - 1
-        s = x * x + y * y
-        if 0 < s < 1:
-            break
-    m = math.sqrt((-2 * math.log(s)) / s)
-    u.spare = y * m
-    u.has_spare = True
-    return x * m
+        hz = _int32(u.next() * 4294967296.0)
+        layer = int(u.next() * 128)
+        x = hz * _WN[layer]
+        if abs(hz) < _KN[layer]:
+            return x
+        if layer == 0:
+            while True:
+                t = -math.log(1 - u.next()) / _ZIG_R
+                y = -math.log(1 - u.next())
+                if not (y + y < t * t):
+                    break
+            return _ZIG_R + t if hz > 0 else -_ZIG_R - t
+        if _FN[layer] + u.next() * (_FN[layer - 1] - _FN[layer]) < math.exp(-0.5 * x * x):
+            return x
 
 
 def _gamma_at_least_one(u: SeededUniform, shape: float) -> float:
