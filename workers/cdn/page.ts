@@ -4,13 +4,13 @@
 // origin sent it (fail open). Personalized pages are cached per (URL, segment, variant) when the origin allows.
 import { RankRequest } from "../../shared/api/schemas";
 import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
+import { withDeadline } from "../../shared/deadline";
 import { visitorViewOf } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { resolveDevice } from "../../shared/persona/signals";
 import { renderSlot } from "../../shared/storefront/render";
 import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
-import { withDeadline } from "../../shared/deadline";
 import { newRequestId } from "../http/middleware";
 import { optOutGuard } from "../privacy/opt-out";
 import { chooseArm, decideSurface, logSurfaceDecision, readProfile, servedDecision, type ArmChoice, type ProfileRead } from "../decision/surface";
