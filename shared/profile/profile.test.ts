@@ -49,6 +49,50 @@ describe("visitor profile", () => {
     expect(twice.cart).toEqual(["p1"]);
   });
 
+  it("applies an id repeated within one batch once", () => {
+    const p = applyEvents(null, "v", "s", null, [ev("d1", "add_to_cart", T0, { product_id: "p1" }), ev("d1", "add_to_cart", T0, { product_id: "p1" })], T0, HALF_LIFE);
+    expect(p.event_count).toBe(1);
+    expect(p.applied_ids).toEqual(["d1"]);
+    expect(p.interests["item:p1"]!.w).toBe(3);
+  });
+
+  it("leaves the previous profile as it was, whatever the batch changes", () => {
+    // A grown profile (more recent events and applied ids than are kept, a cart, quiz answers), deep-frozen: any
+    // write into it, or into anything it shares with the result, throws (ES modules are strict).
+    let p = applyEvents(null, "v", "s1", "desktop", [ev("q1", "quiz_answer", T0, { quiz: { question: "skill", answer: "pro" } })], T0, HALF_LIFE);
+    for (let i = 0; i < 60; i++) {
+      p = applyEvents(p, "v", "s1", "desktop", [ev(`g${i}`, i % 3 === 0 ? "add_to_cart" : "page_view", T0 + i * 1000, { category: `c${i % 7}`, product_id: `p${i % 11}` })], T0, HALF_LIFE);
+    }
+    for (let i = 0; i < 460; i++) p = applyEvents(p, "v", "s1", "desktop", [ev(`h${i}`, "search", T0 + 60_000 + i, { query: "q" })], T0, HALF_LIFE);
+    const deepFreeze = <T>(o: T): T => {
+      if (o && typeof o === "object") {
+        for (const v of Object.values(o)) deepFreeze(v);
+        Object.freeze(o);
+      }
+      return o;
+    };
+    const before = deepFreeze(p);
+    const copy = structuredClone(before);
+    const batch = [
+      ev("n0", "add_to_cart", T0 + DAY - 1, { product_id: "p98" }), // adds to the cart
+      ev("n1", "remove_from_cart", T0 + DAY, { product_id: "p0" }), // takes interest back, edits the cart
+      ev("n2", "quiz_answer", T0 + DAY + 1, { quiz: { question: "interest", answer: "vector" } }),
+      ev("n3", "add_to_cart", T0 + DAY + 2, { category: "c1", product_id: "p99" }),
+      ev("n4", "purchase", T0 + DAY + 3, { product_id: "p99" }), // empties the cart
+      ev("n5", "page_view", T0 + DAY + 4, { category: "new" }),
+    ];
+    const after = applyEvents(before, "v", "s2", "mobile", batch, T0 + DAY, HALF_LIFE);
+    expect(before).toEqual(copy);
+    // The same result as folding into a private deep copy.
+    expect(after).toEqual(applyEvents(structuredClone(copy), "v", "s2", "mobile", batch, T0 + DAY, HALF_LIFE));
+    expect(after.event_count).toBe(copy.event_count + 6);
+    expect(after.applied_ids.length).toBe(500);
+    expect(after.recent.length).toBe(50);
+    expect(after.explicit["category:vector"]).toBe(1);
+    // A redelivery hands back the profile itself: nothing to copy, nothing to write.
+    expect(applyEvents(after, "v", "s2", "mobile", batch, T0 + DAY, HALF_LIFE)).toBe(after);
+  });
+
   it("lets explicit quiz answers override implicit interests", () => {
     const p = applyEvents(null, "v", "s", null, [
       ev("1", "page_view", T0, { product_id: "p1" }), // implicit skill:pro via the item's features

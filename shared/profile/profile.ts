@@ -131,8 +131,37 @@ function addInterest(interests: Record<string, InterestWeight>, key: string, del
 }
 
 /**
- * Folds a batch of events into the profile (returns a new object). Events may arrive late or out of order;
- * each id is applied once. Quiz answers become explicit interests that override implicit ones.
+ * A record's entries in a new object (profiles are plain data: nothing inherited to enumerate). A grown profile's interests are a dictionary-mode object of hundreds of
+ * keys, which V8 copies about twice as fast key by key as through object spread or `Object.assign`.
+ */
+function copyRecord<T>(from: Record<string, T>): Record<string, T> {
+  const to: Record<string, T> = {};
+  for (const key in from) to[key] = from[key]!;
+  return to;
+}
+
+/**
+ * A copy of `p` that applyEvents may write to: every container it changes is new, the values inside are shared.
+ * applyEvents replaces an interest, an entry or an event, never edits one, so sharing them is safe, and this costs
+ * a few microseconds where `structuredClone` of a grown profile (500 applied ids, 50 events, hundreds of
+ * interests: 30 KB of JSON) took hundreds, twice per accepted events request (the route and the queue consumer).
+ */
+function writableCopy(p: VisitorProfile): VisitorProfile {
+  return {
+    ...p,
+    interests: copyRecord(p.interests),
+    explicit: copyRecord(p.explicit),
+    quiz: copyRecord(p.quiz),
+    recent: [...p.recent],
+    cart: [...p.cart],
+    applied_ids: [...p.applied_ids],
+  };
+}
+
+/**
+ * Folds a batch of events into the profile. Events may arrive late or out of order; each id is applied once.
+ * Quiz answers become explicit interests that override implicit ones. Returns a new object and leaves `previous`
+ * as it was; when every event was applied before (a redelivery), it returns `previous` itself.
  */
 export function applyEvents(
   previous: VisitorProfile | null,
@@ -143,15 +172,23 @@ export function applyEvents(
   now: number,
   interestHalfLifeDays: number,
 ): VisitorProfile {
-  const p: VisitorProfile = previous ? structuredClone(previous) : emptyProfile(anonId, now);
-  const applied = new Set(p.applied_ids);
-  const fresh = events.filter((e) => !applied.has(e.id)).sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
+  // An id seen earlier in this batch counts as applied too: two identical events sent together are one event,
+  // as the D1 log (keyed by id) stores them.
+  const applied = new Set(previous?.applied_ids);
+  const fresh: IncomingEvent[] = [];
+  for (const e of events) {
+    if (applied.has(e.id)) continue;
+    applied.add(e.id);
+    fresh.push(e);
+  }
+  fresh.sort((a, b) => a.ts - b.ts || a.id.localeCompare(b.id));
+  if (previous && fresh.length === 0) return previous;
+  const p: VisitorProfile = previous ? writableCopy(previous) : emptyProfile(anonId, now);
   if (fresh.length === 0) return p;
   if (device) p.device = device;
   const lambda = decayRate(interestHalfLifeDays);
 
   for (const e of fresh) {
-    applied.add(e.id);
     p.applied_ids.push(e.id);
     const newSession =
       p.sessions === 0 || (sessionId !== null && sessionId !== p.session_id) || e.ts - p.last_seen > SESSION_GAP_MS;
