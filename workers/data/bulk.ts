@@ -14,8 +14,12 @@ const MAX_PARAMETER_CHARS = 1_000_000;
  * shapes; columns no row sets take their defaults). JSON-mode columns
  * (arrays, objects) are stored as their JSON text, as drizzle would. Only uniqueness conflicts are ignored:
  * a NOT NULL violation still fails the batch.
+ *
+ * With `upsertOn` (a unique column), a row whose value there is already stored replaces the stored row's other
+ * columns instead (`ON CONFLICT (column) DO UPDATE`); rows are applied in order, so of two rows with the same key
+ * the later one stays, as with one statement per row.
  */
-export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows: readonly T["$inferInsert"][]): D1PreparedStatement[] {
+export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows: readonly T["$inferInsert"][], upsertOn?: keyof T["$inferInsert"] & string): D1PreparedStatement[] {
   if (rows.length === 0) return [];
   const columns: Record<string, { name: string }> = getTableColumns(table);
   const defined = new Set<string>();
@@ -23,7 +27,14 @@ export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows
   const keys = [...defined].filter((k) => columns[k] !== undefined);
   const names = keys.map((k) => `"${columns[k]!.name}"`).join(", ");
   const values = keys.map((k) => `json_extract(value, '$.${k}')`).join(", ");
-  const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`;
+  const onConflict =
+    upsertOn === undefined
+      ? "ON CONFLICT DO NOTHING"
+      : `ON CONFLICT ("${columns[upsertOn]!.name}") DO UPDATE SET ${keys
+          .filter((k) => k !== upsertOn)
+          .map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`)
+          .join(", ")}`;
+  const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ${onConflict}`;
   // Chunks close at ROWS_PER_STATEMENT rows or MAX_PARAMETER_CHARS of JSON, whichever comes first: wide rows
   // (a campaign upload may carry 200 attribute columns) would otherwise pass the 2 MB limit in a few hundred.
   const out: D1PreparedStatement[] = [];

@@ -86,6 +86,10 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   const retry = (msg: Message<unknown>) => msg.retry({ delaySeconds: Math.min(60, 2 ** msg.attempts) });
   const reject = (reason: string, body: unknown) => rejected.push(rejectRow(batch.queue, reason, body, nowIso));
 
+  // Every events message's rows go into one statement per table (not two statements per message): a batch of a
+  // hundred small messages was two hundred statements, each parsed by D1, and as many drizzle query builds here.
+  const eventRows: (typeof events.$inferInsert)[] = [];
+  const assignments: (typeof segmentAssignments.$inferInsert)[] = [];
   const logged: DecisionMessage[] = [];
   // Single feedback messages wait for their decision by redelivery (deferrals null); entries of feedback
   // batches are sent back on their own, so the rest of their batch is processed once.
@@ -125,7 +129,9 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
       settled.push(msg);
     } else {
       try {
-        writes.push(...(await processEvents(db, env, ctx, store, parsed.data, now)));
+        const rows = await processEvents(env, ctx, store, parsed.data, now);
+        eventRows.push(...rows.events);
+        if (rows.assignment) assignments.push(rows.assignment);
         settled.push(msg);
       } catch (err) {
         // Transient (Durable Object or snapshot unavailable): redeliver later; D1 inserts are idempotent.
@@ -216,7 +222,13 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   // (pulls and successes) summed per arm. Every insert ignores conflicts, so a redelivery after a partial
   // write adds nothing twice; pulls a failed invocation left under its batch id are the sweeper's to apply.
   const hasLedgerRows = ledger.length > 0 || pulls.some((p) => p !== null);
-  writes.push(...bulkInsert(env.DB, feedback, feedbackRows), ...bulkInsert(env.DB, rejectedMessages, rejected), ...ledgerRows(ledger));
+  writes.push(
+    ...bulkInsert(env.DB, events, eventRows),
+    ...bulkInsert(env.DB, segmentAssignments, assignments, "visitorHash"),
+    ...bulkInsert(env.DB, feedback, feedbackRows),
+    ...bulkInsert(env.DB, rejectedMessages, rejected),
+    ...ledgerRows(ledger),
+  );
   const sumsAt = hasLedgerRows ? writes.push(env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)) - 1 : -1;
   let sums: LedgerSum[] = [];
   try {
@@ -468,10 +480,16 @@ function rejectRow(queue: string, reason: string, body: unknown, nowIso: string)
   return { queue, reason: reason.slice(0, 1000), body: messageText(body).slice(0, 10_000), rejectedAt: nowIso };
 }
 
-async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<D1PreparedStatement[]> {
+/** What an events message adds to D1: its events' log rows and, with personalization consent, the visitor's segment. */
+interface EventsRows {
+  events: (typeof events.$inferInsert)[];
+  assignment: typeof segmentAssignments.$inferInsert | null;
+}
+
+async function processEvents(env: Env, ctx: ExecutionContext, store: FeatureStore, msg: EventsMessage, now: Date): Promise<EventsRows> {
   // Accepted before the visitor opted out (or erased) but still on the queue: nothing of it is kept. An opt-out
   // list that cannot be read throws, and the message is retried rather than written.
-  if (await isOptedOut(env, ctx, msg.anon_id)) return [];
+  if (await isOptedOut(env, ctx, msg.anon_id)) return { events: [], assignment: null };
   const hash = await visitorHash(env.VISITOR_ID_SALT, msg.anon_id);
   const rows: (typeof events.$inferInsert)[] = msg.events.map((e) => ({
     id: `${hash}:${e.id}`,
@@ -491,14 +509,13 @@ async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: Fea
     utmCampaign: e.entry?.utm_campaign ?? null,
     receivedAt: msg.received_at,
   }));
-  const writes = bulkInsert(env.DB, events, rows);
-  if (!msg.personalization) return writes;
+  if (!msg.personalization) return { events: rows, assignment: null };
 
   // The request path usually applied these already; applying again is a no-op, and covers the case where it could not.
   const profile = await store.applyEvents(msg.anon_id, msg.session_id, msg.device, msg.events);
   const snapshot = await getSnapshot(env, ctx);
   const view = viewVisitor(snapshot, { anonId: msg.anon_id, device: msg.device, referrer: undefined, utm: undefined, pageType: null, stated: undefined }, profile, now.getTime());
-  const row = {
+  const assignment = {
     visitorHash: hash,
     segmentId: view.segment.id,
     persona: view.segment.persona,
@@ -508,8 +525,5 @@ async function processEvents(db: Db, env: Env, ctx: ExecutionContext, store: Fea
     recency: view.segment.features.recency,
     assignedAt: now.toISOString(),
   };
-  const { visitorHash: _key, ...update } = row;
-  const upsert = db.insert(segmentAssignments).values(row).onConflictDoUpdate({ target: segmentAssignments.visitorHash, set: update }).toSQL();
-  writes.push(env.DB.prepare(upsert.sql).bind(...upsert.params));
-  return writes;
+  return { events: rows, assignment };
 }
