@@ -114,16 +114,24 @@ export class VisitorProfileStore extends DurableObject<Env> {
     this.customer = record;
   }
 
-  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<ProfileView> {
+  /**
+   * Folds the events into the profile and answers the view as JSON text, like getProfileJson and for the same
+   * reason: the answer is the whole profile, which an object answer would structure-clone on both sides of every
+   * events request. The text is kept for the next read of the profile.
+   */
+  async applyEventsJson(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<string> {
     const before = this.read();
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
     // Redelivered events change nothing: skip the write entirely.
-    if (before && after.event_count === before.event_count) return this.cachedView!;
+    if (before && after.event_count === before.event_count) {
+      this.cachedView!.customer_segment = this.readCustomer()?.segment ?? null;
+      return this.jsonOf(this.cachedView!);
+    }
     this.ctx.storage.kv.put(PROFILE_KEY, after);
     this.cached = after;
     this.cachedView = profileView(after);
     this.cachedView.customer_segment = this.readCustomer()?.segment ?? null;
-    return this.cachedView;
+    return this.jsonOf(this.cachedView);
   }
 
   async erase(): Promise<boolean> {
@@ -162,8 +170,8 @@ export class DurableObjectFeatureStore implements FeatureStore {
     return typeof answer === "string" ? (JSON.parse(answer) as ProfileView) : "unchanged";
   }
 
-  applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
-    return this.stub(anonId).applyEvents(anonId, sessionId, device, [...events]);
+  async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
+    return JSON.parse(await this.stub(anonId).applyEventsJson(anonId, sessionId, device, [...events])) as ProfileView;
   }
 
   erase(anonId: string): Promise<boolean> {

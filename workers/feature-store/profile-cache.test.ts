@@ -140,6 +140,19 @@ describe("CachedFeatureStore revalidation", () => {
     }
   });
 
+  it("keeps the object it holds when a write changes nothing (a redelivery), and takes the new one when it does", async () => {
+    const { stored, inner, cache, store, first } = await expiredCopy();
+    // The store answers a redelivered batch with an equal copy of what it has.
+    const redelivering = new CachedFeatureStore({ ...inner, applyEvents: async (id) => structuredClone(stored.get(id)!) }, cache);
+    const again = await redelivering.applyEvents("v", null, null, []);
+    expect(again).toBe(first);
+    expect(cache.held("v")).toBe(first);
+    const written = await store.applyEvents("v", null, null, []);
+    expect(written).not.toBe(first);
+    expect(written.event_count).toBe(4);
+    expect(cache.held("v")).toBe(written);
+  });
+
   it("reads a store without revalidation in full", async () => {
     const { stored, calls, inner } = fakeStore();
     const { revalidate: _none, ...plain } = inner;

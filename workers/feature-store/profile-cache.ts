@@ -99,7 +99,11 @@ export class CachedFeatureStore implements FeatureStore {
   }
 
   async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
-    const profile = await this.inner.applyEvents(anonId, sessionId, device, events);
+    const answer = await this.inner.applyEvents(anonId, sessionId, device, events);
+    // Events applied before (the queue consumer repeating what the request path did) leave the profile as it was:
+    // the copy this isolate holds stays, and with it what ranking derived from it, instead of an equal new object.
+    const held = this.cache.held(anonId);
+    const profile = held && profileVersion(held) === profileVersion(answer) ? held : answer;
     this.cache.set(anonId, profile, Date.now());
     return profile;
   }
