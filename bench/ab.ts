@@ -7,11 +7,20 @@
 // they move less than CPU time when the VM's host is busy.
 //
 //   npx tsx bench/ab.ts [--base HEAD] [--items 1000] [--rounds 12] [--seconds 2] [--warmup 3] [--consumer] [--page]
+//                       [--events [--rate 150] [--history 0]]
 //
 // --page: the page benchmark's 100 KB storefront page from its Node origin (on the load generator's core), not
 // cacheable, viewed by its visitors with consent: origin fetch, three slot decisions and the rewrite per request.
 // At least 99 % of each run's pages must come back with all their slots filled (a page that fails open skips the
 // decisions, so a side failing open would look cheaper); the output gives the counts.
+//
+// --events: POST /v1/events (1-5 events, personalization consent) from visitors who have a profile, with the queue
+// consumer attached: the request's profile write, then the consumer's event log, second (idempotent) profile apply
+// and segment assignment. Each loop runs at a fixed --rate for --seconds and is followed by the consumer's batch
+// window, and workerd's CPU over both is charged to the loop's requests, so the consumer's share is counted
+// wherever it lands. Every loop sends events with ids of its own (a repeated id is a no-op redelivery). --history N
+// first sends each visitor N more events (in batches of 20), for the profiles of visitors who have been around:
+// 500 applied ids, 50 recent events and hundreds of interests once N passes a few hundred.
 //
 // The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
 // Both sides run with the working tree's wrangler.toml. --consumer keeps the decision-log consumer attached (it
@@ -21,11 +30,13 @@ import { existsSync, symlinkSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
-import { closedLoop, type Target } from "./loadgen";
+import { createRng } from "../shared/catalog/prng";
+import { anonPool, eventsRequest } from "./fixtures";
+import { closedLoop, fixedRate, onePass, type LoadResult, type Target } from "./loadgen";
 import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
-import { bundleWorker, countInstructions, freshDir, pin, pinServed, planPinning, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
+import { bundleWorker, countInstructions, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, sleep, summarize } from "./stats";
-import { catalog, createProfiles, seedDetachedRankRun } from "./workload";
+import { catalog, createProfiles, EVENTS_PER_PROFILE, POOL_SIZE, PROFILED_SHARE, seedDetachedRankRun } from "./workload";
 
 const base = option("base", "HEAD");
 const items = numberOption("items", 1000);
@@ -35,6 +46,12 @@ const seconds = numberOption("seconds", 2);
 const warmup = numberOption("warmup", 3);
 const consumer = flagOption("consumer");
 const page = flagOption("page");
+const events = flagOption("events");
+/** Events requests per second in an --events loop: the mix's 150/s (15 % of 1,000/s). */
+const eventsRate = numberOption("rate", 150);
+const history = numberOption("history", 0);
+/** After an --events loop: the consumer's batch window (max_batch_timeout = 1 s) and its writes, with room. */
+const CONSUMER_SETTLE_MS = 2500;
 /**
  * In flight at once. A page's slots wait at most PAGE_DECISION_BUDGET_MS (50) from its arrival, and a page queued
  * behind others on the one core spends that wait there; 4 at a time (~1.2 ms of CPU each here) keep every page
@@ -50,6 +67,56 @@ async function seedPageRun(served: ServedWorker): Promise<Target> {
   await sleep(3000);
   return { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests: visitors.map((v) => pageView("/?cache=no", v)), label: pageLabel };
 }
+
+/** The profiled visitors (createProfiles), who send the --events loops' events. */
+const eventVisitors = () => anonPool(POOL_SIZE).slice(0, Math.round(POOL_SIZE * PROFILED_SHARE));
+
+/** POST /v1/events bodies with ids unique to `tag`: 1-5 events (what the SDK batches in its 2 s window), or `count`. */
+function eventsBodies(tag: string, requests: number, seed: number, count?: number): string[] {
+  const cat = catalog(items);
+  const rng = createRng(seed);
+  const visitors = eventVisitors();
+  const now = Date.now();
+  return Array.from({ length: requests }, (_, k) => {
+    const req = eventsRequest(count === undefined ? rng.pick(visitors) : visitors[k % visitors.length]!, cat, rng, now - rng.int(0, 60_000), count ?? rng.int(1, 5));
+    req.events = req.events.map((e, i) => ({ ...e, event_id: `${tag}-${k}-${i}` }));
+    return JSON.stringify(req);
+  });
+}
+
+/**
+ * The --events run on a served side: the rank setup's catalog and profiles, then --history more events each. Its
+ * target is the rank one (unused: eventsLoop makes each loop's own).
+ */
+async function seedEventsRun(served: ServedWorker): Promise<Target> {
+  const target = await seedDetachedRankRun(served, items);
+  const batches = Math.ceil(history / 20);
+  if (batches === 0) return target;
+  const bodies = eventsBodies("history", batches * eventVisitors().length, 17, 20);
+  const run = await onePass({ origin: served.url.origin, method: "POST", path: "/v1/events", bodies }, 8, served.pid);
+  if (run.errors > 0) throw new Error(`--history: ${run.errors} of ${bodies.length} requests failed`);
+  // The consumer's backlog must be gone before the first loop, or that loop pays for it: every event logged.
+  const db = await served.mf.getD1Database("DB");
+  const expected = eventVisitors().length * (EVENTS_PER_PROFILE + batches * 20);
+  for (const until = Date.now() + 180_000; ; await sleep(500)) {
+    const logged = (await db.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>())?.n ?? 0;
+    if (logged >= expected) break;
+    if (Date.now() > until) throw new Error(`--history: the consumer logged ${logged} of ${expected} events in 3 minutes`);
+  }
+  return target;
+}
+
+/** One --events loop: fixed rate, then the consumer's settle; CPU over both, per request answered. */
+async function eventsLoop(served: ServedWorker, round: number): Promise<LoadResult> {
+  const target: Target = { origin: served.url.origin, method: "POST", path: "/v1/events", bodies: eventsBodies(`r${round}`, Math.ceil(eventsRate * seconds), 1000 + round) };
+  const before = processCpuMs(served.pid!);
+  const run = await fixedRate(target, { rate: eventsRate, durationS: seconds, connections: 16, serverPid: served.pid });
+  await sleep(CONSUMER_SETTLE_MS);
+  const after = processCpuMs(served.pid!);
+  return { ...run, serverCpuUsPerRequest: before === null || after === null || run.ok === 0 ? null : round1(((after - before) * 1000) / run.ok) };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The base commit in a worktree of its own (bundleWorker builds the generated SDK module it imports). */
 function checkoutBase(): { root: string; commit: string } {
@@ -80,7 +147,7 @@ async function main(): Promise<void> {
     origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null);
     cfg = { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } };
   }
-  const adjust = consumer ? undefined : withoutQueueConsumer;
+  const adjust = consumer || events ? undefined : withoutQueueConsumer;
   const bundles = { base: bundleWorker(root, join(WORK_DIR, "ab-bundle-base")), tree: bundleWorker(ROOT, join(WORK_DIR, "ab-bundle-tree")) };
   const served: Partial<Record<keyof typeof bundles, ServedWorker>> = {};
   try {
@@ -88,10 +155,13 @@ async function main(): Promise<void> {
       served[side] = await serveAura(bundles[side].path, freshDir(join(STATE_DIR, `ab-${side}`)), [], cfg, adjust);
       if (pinning.enabled) pinServed(served[side]!, pinning.serverCore!);
     }
-    const seed = (side: ServedWorker) => (page ? seedPageRun(side) : seedDetachedRankRun(side, items));
+    const seed = (side: ServedWorker) => (page ? seedPageRun(side) : events ? seedEventsRun(side) : seedDetachedRankRun(side, items));
     const targets = { base: await seed(served.base!), tree: await seed(served.tree!) };
     // Warm both (JIT, profile caches, plans) before anything counts.
-    for (const side of ["base", "tree"] as const) await closedLoop(targets[side], { connections, durationS: warmup, serverPid: served[side]!.pid });
+    for (const side of ["base", "tree"] as const) {
+      if (events) await eventsLoop(served[side]!, -1 - (side === "base" ? 0 : 1));
+      else await closedLoop(targets[side], { connections, durationS: warmup, serverPid: served[side]!.pid });
+    }
     const cpu = { base: [] as number[], tree: [] as number[] };
     const instructions = { base: [] as number[], tree: [] as number[] };
     const pages = { base: 0, tree: 0 };
@@ -100,7 +170,7 @@ async function main(): Promise<void> {
       // Alternate which side goes first, so neither always follows the other.
       for (const side of r % 2 === 0 ? (["base", "tree"] as const) : (["tree", "base"] as const)) {
         const counter = await countInstructions(served[side]!.pid);
-        const run = await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
+        const run = events ? await eventsLoop(served[side]!, r) : await closedLoop(targets[side], { connections, durationS: seconds, serverPid: served[side]!.pid });
         const counted = await counter.stop();
         if (run.serverCpuUsPerRequest === null || run.errors > 0) throw new Error(`${side}: ${run.errors} errors, CPU ${run.serverCpuUsPerRequest}`);
         if (counted !== null) instructions[side].push(Math.round(counted / run.ok));
@@ -113,8 +183,12 @@ async function main(): Promise<void> {
         cpu[side].push(run.serverCpuUsPerRequest);
       }
     }
-    const what = page ? `personalized storefront page (100 KiB, 3 slots, origin not cacheable)` : "personalized /v1/rank";
-    console.log(`${what}, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (${connections} connections)`);
+    if (events) {
+      console.log(`POST /v1/events (1-5 events) with the queue consumer attached, profiles of ${20 + history} events before the run, ${rounds} pairs of ${seconds} s at ${eventsRate}/s, each followed by ${CONSUMER_SETTLE_MS / 1000} s for the consumer (CPU over both, per request)`);
+    } else {
+      const what = page ? `personalized storefront page (100 KiB, 3 slots, origin not cacheable)` : "personalized /v1/rank";
+      console.log(`${what}, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (${connections} connections)`);
+    }
     const failedOpen = (side: keyof typeof pages) => (page ? `; pages not fully filled ${unfilled[side]} of ${pages[side]}` : "");
     const report = (unit: string, per: { base: number[]; tree: number[] }) => {
       const diffs = per.tree.map((t, i) => ((t - per.base[i]!) / per.base[i]!) * 100);
