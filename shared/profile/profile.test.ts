@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyEvents, currentInterests, profileVersion, profileView, type IncomingEvent, type ProfileView } from "./profile";
+import { applyEvents, currentInterests, MAX_INTERESTS, profileVersion, profileView, strongestInterests, type IncomingEvent, type ProfileView, type VisitorProfile } from "./profile";
 
 const DAY = 86_400_000;
 const HALF_LIFE = 7;
@@ -91,6 +91,50 @@ describe("visitor profile", () => {
     expect(after.explicit["category:vector"]).toBe(1);
     // A redelivery hands back the profile itself: nothing to copy, nothing to write.
     expect(applyEvents(after, "v", "s2", "mobile", batch, T0 + DAY, HALF_LIFE)).toBe(after);
+  });
+
+  it("keeps at most MAX_INTERESTS interests, and what it drops barely moves the interest map ranking uses", () => {
+    // A daily browser: 140 days, 25 product views a day, three favourites viewed daily and 22 new items a day
+    // (3,083 items in all). Each item has a category, a price band and a tag.
+    const itemFeaturesOf = (id: string) => {
+      const n = Number(id.slice(1));
+      return [`category:c${n % 7}`, `price_band:b${n % 3}`, `tag:t${n % 11}`];
+    };
+    const daysOf = 140;
+    const halfLife = 7;
+    const lambda = Math.LN2 / (halfLife * DAY);
+    const start = T0 - daysOf * DAY;
+    const exact = new Map<string, number>();
+    let p: VisitorProfile | null = null;
+    let largest = 0;
+    for (let d = 0; d < daysOf; d++) {
+      const batch = Array.from({ length: 25 }, (_, k) => {
+        const item = k < 3 ? `i${k}` : `i${3 + d * 22 + (k - 3)}`;
+        return ev(`v${d}-${k}`, "page_view", start + d * DAY + k * 60_000, { category: `c${Number(item.slice(1)) % 7}`, product_id: item });
+      });
+      p = applyEvents(p, "v", `s${d}`, "mobile", batch, T0, halfLife);
+      largest = Math.max(largest, Object.keys(p.interests).length);
+      // The uncapped weights, summed directly: each view adds 1 decayed to the end of the run.
+      for (const e of batch) for (const key of [`category:${e.category}`, `item:${e.product_id}`]) exact.set(key, (exact.get(key) ?? 0) + Math.exp(-lambda * (start + daysOf * DAY - e.ts)));
+    }
+    expect(largest).toBeLessThanOrEqual(MAX_INTERESTS);
+    expect(exact.size).toBe(3_083 + 7);
+    const end = start + daysOf * DAY;
+    const kept = currentInterests(p!, end, halfLife, itemFeaturesOf);
+    const full = currentInterests({ ...p!, interests: Object.fromEntries([...exact].map(([key, w]) => [key, { w, at: end }])) }, end, halfLife, itemFeaturesOf);
+    expect([...kept.keys()].sort()).toEqual([...full.keys()].sort());
+    for (const [feature, weight] of full) expect(Math.abs(kept.get(feature)! - weight), feature).toBeLessThan(0.01);
+    // The favourites and every category stay.
+    for (const key of ["item:i0", "item:i1", "item:i2", ...Array.from({ length: 7 }, (_, c) => `category:c${c}`)]) expect(p!.interests[key], key).toBeDefined();
+  });
+
+  it("strongestInterests keeps the strongest as of a time, ties by key", () => {
+    const interests = { a: { w: 4, at: T0 }, b: { w: 2, at: T0 + 7 * DAY }, c: { w: 2, at: T0 + 7 * DAY }, d: { w: 1, at: T0 + 14 * DAY } };
+    // As of T0 + 14 days (7-day half-life): a 1, b 1, c 1, d 1: all tie, so the first keys by name stay.
+    expect(Object.keys(strongestInterests(interests, 2, T0 + 14 * DAY, 7))).toEqual(["a", "b"]);
+    // As of T0 + 7 days: a 2, b 2, c 2, d 1 (a weight from the future is not grown back).
+    expect(Object.keys(strongestInterests(interests, 3, T0 + 7 * DAY, 7))).toEqual(["a", "b", "c"]);
+    expect(strongestInterests(interests, 1, T0, 7)).toEqual({ a: { w: 4, at: T0 } });
   });
 
   it("lets explicit quiz answers override implicit interests", () => {
