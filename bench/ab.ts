@@ -19,7 +19,7 @@
 // and segment assignment. Each loop runs at a fixed --rate for --seconds and is followed by the consumer's batch
 // window, and workerd's CPU over both is charged to the loop's requests, so the consumer's share is counted
 // wherever it lands. Every loop sends events with ids of its own (a repeated id is a no-op redelivery). --history N
-// first sends each visitor N more events (in batches of 20), for the profiles of visitors who have been around:
+// first sends each visitor N more events (in batches of EVENTS_PER_PROFILE, 20), for the profiles of visitors who have been around:
 // 500 applied ids, 50 recent events and hundreds of interests once N passes a few hundred.
 //
 // The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
@@ -50,6 +50,8 @@ const events = flagOption("events");
 /** Events requests per second in an --events loop: the mix's 150/s (15 % of 1,000/s). */
 const eventsRate = numberOption("rate", 150);
 const history = numberOption("history", 0);
+/** Events per --history request (what createProfiles sends a visitor in one go). */
+const HISTORY_BATCH = EVENTS_PER_PROFILE;
 /** After an --events loop: the consumer's batch window (max_batch_timeout = 1 s) and its writes, with room. */
 const CONSUMER_SETTLE_MS = 2500;
 /**
@@ -90,14 +92,14 @@ function eventsBodies(tag: string, requests: number, seed: number, count?: numbe
  */
 async function seedEventsRun(served: ServedWorker): Promise<Target> {
   const target = await seedDetachedRankRun(served, items);
-  const batches = Math.ceil(history / 20);
+  const batches = Math.ceil(history / HISTORY_BATCH);
   if (batches === 0) return target;
-  const bodies = eventsBodies("history", batches * eventVisitors().length, 17, 20);
+  const bodies = eventsBodies("history", batches * eventVisitors().length, 17, HISTORY_BATCH);
   const run = await onePass({ origin: served.url.origin, method: "POST", path: "/v1/events", bodies }, 8, served.pid);
   if (run.errors > 0) throw new Error(`--history: ${run.errors} of ${bodies.length} requests failed`);
   // The consumer's backlog must be gone before the first loop, or that loop pays for it: every event logged.
   const db = await served.mf.getD1Database("DB");
-  const expected = eventVisitors().length * (EVENTS_PER_PROFILE + batches * 20);
+  const expected = eventVisitors().length * (EVENTS_PER_PROFILE + batches * HISTORY_BATCH);
   for (const until = Date.now() + 180_000; ; await sleep(500)) {
     const logged = (await db.prepare("SELECT COUNT(*) AS n FROM events").first<{ n: number }>())?.n ?? 0;
     if (logged >= expected) break;
@@ -107,16 +109,14 @@ async function seedEventsRun(served: ServedWorker): Promise<Target> {
 }
 
 /** One --events loop: fixed rate, then the consumer's settle; CPU over both, per request answered. */
-async function eventsLoop(served: ServedWorker, round: number): Promise<LoadResult> {
-  const target: Target = { origin: served.url.origin, method: "POST", path: "/v1/events", bodies: eventsBodies(`r${round}`, Math.ceil(eventsRate * seconds), 1000 + round) };
+async function eventsLoop(served: ServedWorker, loop: number): Promise<LoadResult> {
+  const target: Target = { origin: served.url.origin, method: "POST", path: "/v1/events", bodies: eventsBodies(`r${loop}`, Math.ceil(eventsRate * seconds), 1000 + loop) };
   const before = processCpuMs(served.pid!);
   const run = await fixedRate(target, { rate: eventsRate, durationS: seconds, connections: 16, serverPid: served.pid });
   await sleep(CONSUMER_SETTLE_MS);
   const after = processCpuMs(served.pid!);
-  return { ...run, serverCpuUsPerRequest: before === null || after === null || run.ok === 0 ? null : round1(((after - before) * 1000) / run.ok) };
+  return { ...run, serverCpuUsPerRequest: before === null || after === null || run.ok === 0 ? null : round(((after - before) * 1000) / run.ok, 1) };
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The base commit in a worktree of its own (bundleWorker builds the generated SDK module it imports). */
 function checkoutBase(): { root: string; commit: string } {
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       }
     }
     if (events) {
-      console.log(`POST /v1/events (1-5 events) with the queue consumer attached, profiles of ${20 + history} events before the run, ${rounds} pairs of ${seconds} s at ${eventsRate}/s, each followed by ${CONSUMER_SETTLE_MS / 1000} s for the consumer (CPU over both, per request)`);
+      console.log(`POST /v1/events (1-5 events) with the queue consumer attached, profiles of ${EVENTS_PER_PROFILE + Math.ceil(history / HISTORY_BATCH) * HISTORY_BATCH} events before the run, ${rounds} pairs of ${seconds} s at ${eventsRate}/s, each followed by ${CONSUMER_SETTLE_MS / 1000} s for the consumer (CPU over both, per request)`);
     } else {
       const what = page ? `personalized storefront page (100 KiB, 3 slots, origin not cacheable)` : "personalized /v1/rank";
       console.log(`${what}, ${items} items, consumer ${consumer ? "attached" : "detached"}, ${rounds} pairs of ${seconds} s closed loops (${connections} connections)`);

@@ -122,16 +122,14 @@ export class VisitorProfileStore extends DurableObject<Env> {
   async applyEventsJson(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<string> {
     const before = this.read();
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
-    // Redelivered events change nothing: skip the write entirely.
-    if (before && after.event_count === before.event_count) {
-      this.cachedView!.customer_segment = this.readCustomer()?.segment ?? null;
-      return this.jsonOf(this.cachedView!);
+    // Redelivered events change nothing: no write.
+    if (!before || after.event_count !== before.event_count) {
+      this.ctx.storage.kv.put(PROFILE_KEY, after);
+      this.cached = after;
+      this.cachedView = profileView(after);
     }
-    this.ctx.storage.kv.put(PROFILE_KEY, after);
-    this.cached = after;
-    this.cachedView = profileView(after);
-    this.cachedView.customer_segment = this.readCustomer()?.segment ?? null;
-    return this.jsonOf(this.cachedView);
+    this.cachedView!.customer_segment = this.readCustomer()?.segment ?? null;
+    return this.jsonOf(this.cachedView!);
   }
 
   async erase(): Promise<boolean> {
