@@ -15,8 +15,8 @@
 // decisions, so a side failing open would look cheaper); the output gives the counts.
 //
 // --events: POST /v1/events (1-5 events, personalization consent) from visitors who have a profile, with the queue
-// consumer attached: the request's profile write, then the consumer's event log, second (idempotent) profile apply
-// and segment assignment. Each loop runs at a fixed --rate for --seconds and is followed by the consumer's batch
+// consumer attached: the request's profile write, then the consumer's event log and segment assignment (and a
+// second, idempotent profile apply, unless the isolate's profile cache saw the first). Each loop runs at a fixed --rate for --seconds and is followed by the consumer's batch
 // window, and workerd's CPU over both is charged to the loop's requests, so the consumer's share is counted
 // wherever it lands. Every loop sends events with ids of its own (a repeated id is a no-op redelivery). --history N
 // first sends each visitor N more events (in batches of EVENTS_PER_PROFILE, 20), for the profiles of visitors who have been around:
@@ -96,7 +96,7 @@ async function seedEventsRun(served: ServedWorker): Promise<Target> {
   if (batches === 0) return target;
   const bodies = eventsBodies("history", batches * eventVisitors().length, 17, HISTORY_BATCH);
   const run = await onePass({ origin: served.url.origin, method: "POST", path: "/v1/events", bodies }, 8, served.pid);
-  if (run.errors > 0) throw new Error(`--history: ${run.errors} of ${bodies.length} requests failed`);
+  if (run.errors > 0) throw new Error(`--history: ${run.errors} of ${bodies.length} requests failed (${JSON.stringify(run.errorKinds)})`);
   // The consumer's backlog must be gone before the first loop, or that loop pays for it: every event logged.
   const db = await served.mf.getD1Database("DB");
   const expected = eventVisitors().length * (EVENTS_PER_PROFILE + batches * HISTORY_BATCH);
@@ -150,13 +150,20 @@ async function main(): Promise<void> {
   const adjust = consumer || events ? undefined : withoutQueueConsumer;
   const bundles = { base: bundleWorker(root, join(WORK_DIR, "ab-bundle-base")), tree: bundleWorker(ROOT, join(WORK_DIR, "ab-bundle-tree")) };
   const served: Partial<Record<keyof typeof bundles, ServedWorker>> = {};
+  const logs = { base: [] as string[], tree: [] as string[] };
   try {
     for (const side of ["base", "tree"] as const) {
-      served[side] = await serveAura(bundles[side].path, freshDir(join(STATE_DIR, `ab-${side}`)), [], cfg, adjust);
+      served[side] = await serveAura(bundles[side].path, freshDir(join(STATE_DIR, `ab-${side}`)), logs[side], cfg, adjust);
       if (pinning.enabled) pinServed(served[side]!, pinning.serverCore!);
     }
-    const seed = (side: ServedWorker) => (page ? seedPageRun(side) : events ? seedEventsRun(side) : seedDetachedRankRun(side, items));
-    const targets = { base: await seed(served.base!), tree: await seed(served.tree!) };
+    const seed = (side: "base" | "tree") => {
+      const worker = served[side]!;
+      return (page ? seedPageRun(worker) : events ? seedEventsRun(worker) : seedDetachedRankRun(worker, items)).catch((err: unknown) => {
+        const said = logs[side].filter((line) => /"level":"(error|warn)"/.test(line)).slice(-5);
+        throw new Error(`${side}: ${err instanceof Error ? err.message : String(err)}${said.map((line) => `\n  ${line}`).join("")}`);
+      });
+    };
+    const targets = { base: await seed("base"), tree: await seed("tree") };
     // Warm both (JIT, profile caches, plans) before anything counts.
     for (const side of ["base", "tree"] as const) {
       if (events) await eventsLoop(served[side]!, -1 - (side === "base" ? 0 : 1));

@@ -4,7 +4,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "../shared/catalog/demo";
+import { hashVisitorId } from "../shared/privacy";
 import { app } from "./app";
+import { isolateProfileCache } from "./services";
 import { call, consentAll, json, minutesAgo, seedDemo, waitFor } from "./test/helpers";
 
 interface RankBody {
@@ -200,6 +202,19 @@ describe("profiles through the queue", () => {
     const profile = await env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName("anon_queue_1")).getProfile();
     expect(profile!.event_count).toBe(2);
     expect(profile!.cart).toEqual(["p122"]);
+  });
+
+  it("does not fold again, in the consumer, events the request path folded in this isolate", async () => {
+    const cache = isolateProfileCache(env);
+    const before = cache.knownApplied;
+    await postEvents({ anon_id: "anon_queue_once", consent: consentAll, events: [{ type: "page_view", ts: minutesAgo(5), url: "/collections/photo", page_type: "collection", category: "photo" }] });
+    // The consumer's segment assignment is made from the profile this isolate holds, which includes the event.
+    const hash = await hashVisitorId(env.VISITOR_ID_SALT, "anon_queue_once");
+    const seg = await waitFor(() => env.DB.prepare("SELECT segment_id FROM segment_assignments WHERE visitor_hash = ?").bind(hash).first<{ segment_id: string }>());
+    expect(seg.segment_id).toMatch(/^seg_/);
+    expect(cache.knownApplied).toBe(before + 1);
+    const profile = await env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName("anon_queue_once")).getProfile();
+    expect(profile!.event_count).toBe(1);
   });
 
   it("shows the segment through GET /v1/segments/:user_id", async () => {

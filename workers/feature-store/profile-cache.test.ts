@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureStore } from "../../shared/profile/feature-store";
-import { emptyProfile, profileVersion, profileView, type ProfileView } from "../../shared/profile/profile";
-import { CachedFeatureStore, ProfileCache } from "./profile-cache";
+import { emptyProfile, profileVersion, profileView, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
+import { APPLIED_MEMO, CachedFeatureStore, ProfileCache } from "./profile-cache";
 
 const view = (id: string): ProfileView => profileView(emptyProfile(id, 0));
 
@@ -162,5 +162,98 @@ describe("CachedFeatureStore revalidation", () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await store.load("v")).not.toBe(first);
     expect(calls).toEqual({ reads: 2, revalidations: 0 });
+  });
+});
+
+describe("CachedFeatureStore and events the store already applied", () => {
+  const event = (id: string): IncomingEvent => ({ id, type: "page_view", ts: 1, page_type: null, category: null, product_id: null, query: null, quiz: null, entry: null });
+
+  /** A store that folds events once per id (as the real ones do) and counts its writes. */
+  function foldingStore() {
+    const stored = new Map<string, { profile: ProfileView; ids: Set<string> }>();
+    const calls = { writes: 0 };
+    const inner: FeatureStore = {
+      name: "fake",
+      getProfile: async (id) => (stored.has(id) ? structuredClone(stored.get(id)!.profile) : null),
+      applyEvents: async (id, _session, _device, events) => {
+        calls.writes++;
+        const s = stored.get(id) ?? { profile: view(id), ids: new Set<string>() };
+        const fresh = events.filter((e) => !s.ids.has(e.id));
+        for (const e of fresh) s.ids.add(e.id);
+        s.profile = { ...s.profile, event_count: s.profile.event_count + fresh.length, last_seen: s.profile.last_seen + fresh.length };
+        stored.set(id, s);
+        return structuredClone(s.profile);
+      },
+      erase: async (id) => stored.delete(id),
+    };
+    return { stored, calls, inner };
+  }
+
+  it("answers a repeat of applied events (the consumer after the request path) from the profile it holds", async () => {
+    const { calls, inner } = foldingStore();
+    const cache = new ProfileCache(10, 60_000);
+    const store = new CachedFeatureStore(inner, cache);
+    const written = await store.applyEvents("v", null, null, [event("e1"), event("e2")]);
+    expect(written.event_count).toBe(2);
+    expect(await store.applyEvents("v", null, null, [event("e1"), event("e2")])).toBe(written);
+    expect(await store.applyEvents("v", null, null, [event("e2")])).toBe(written);
+    expect(calls.writes).toBe(1);
+    expect(cache.knownApplied).toBe(2);
+    // One event it has not seen applied: the store is asked, and folds only that one.
+    const next = await store.applyEvents("v", null, null, [event("e2"), event("e3")]);
+    expect(next.event_count).toBe(3);
+    expect(calls.writes).toBe(2);
+    // Nothing to go on: another visitor, or an empty batch.
+    await store.applyEvents("w", null, null, [event("e1")]);
+    await store.applyEvents("v", null, null, []);
+    expect(calls.writes).toBe(4);
+  });
+
+  it("keeps what it knows across reads of the store, and forgets it on erasure", async () => {
+    const { calls, inner } = foldingStore();
+    const cache = new ProfileCache(10, 1);
+    const store = new CachedFeatureStore(inner, cache);
+    await store.applyEvents("v", null, null, [event("e1")]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const read = await store.load("v");
+    // Expired and read again in full: the store's profile still includes e1.
+    expect(await store.applyEvents("v", null, null, [event("e1")])).toBe(read);
+    expect(calls.writes).toBe(1);
+    await store.erase("v");
+    const rewritten = await store.applyEvents("v", null, null, [event("e1")]);
+    expect(calls.writes).toBe(2);
+    expect(rewritten.event_count).toBe(1);
+  });
+
+  it("forgets what it knew when the store answers that the visitor has no profile (erased elsewhere)", async () => {
+    const { stored, calls, inner } = foldingStore();
+    const store = new CachedFeatureStore(inner, new ProfileCache(10, 1));
+    await store.applyEvents("v", null, null, [event("e1")]);
+    stored.delete("v");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await store.load("v")).toBeNull();
+    // A new profile since, read again: e1 is not in it, and a repeat of e1 goes to the store.
+    await inner.applyEvents("v", null, null, [event("e2")]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await store.load("v"))!.event_count).toBe(1);
+    expect((await store.applyEvents("v", null, null, [event("e1")])).event_count).toBe(2);
+    expect(calls.writes).toBe(3);
+  });
+
+  it("remembers the last APPLIED_MEMO ids, and nothing with the cache off", async () => {
+    const { calls, inner } = foldingStore();
+    const store = new CachedFeatureStore(inner, new ProfileCache(10, 60_000));
+    for (let i = 0; i <= APPLIED_MEMO; i++) await store.applyEvents("v", null, null, [event(`e${i}`)]);
+    expect(calls.writes).toBe(APPLIED_MEMO + 1);
+    await store.applyEvents("v", null, null, [event(`e${APPLIED_MEMO}`), event("e1")]);
+    expect(calls.writes).toBe(APPLIED_MEMO + 1);
+    await store.applyEvents("v", null, null, [event("e0")]);
+    expect(calls.writes).toBe(APPLIED_MEMO + 2);
+
+    const off = foldingStore();
+    const uncached = new CachedFeatureStore(off.inner, new ProfileCache(10, 0));
+    await uncached.applyEvents("v", null, null, [event("e1")]);
+    await uncached.applyEvents("v", null, null, [event("e1")]);
+    expect(off.calls.writes).toBe(2);
   });
 });

@@ -3,7 +3,9 @@
 // (events, erasure) update the cache, so a visitor always sees their own latest events here; other
 // isolates see them within the TTL. An expired profile is not read again in full: the store is asked whether it
 // changed (revalidate), and an unchanged one is kept, so the isolate does not parse a copy of every active
-// visitor's profile each TTL, nor recompute what ranking derived from it (memoized per profile object).
+// visitor's profile each TTL, nor recompute what ranking derived from it (memoized per profile object). The cache
+// also remembers which events it saw the store apply, so the queue consumer's repeat of the request path's write
+// costs no second call to the store when both run in this isolate.
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { profileVersion, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
@@ -11,7 +13,15 @@ import { profileVersion, type IncomingEvent, type ProfileView } from "../../shar
 interface Entry {
   profile: ProfileView | null;
   expires: number;
+  /** Ids of events this isolate saw the store apply to the visitor's profile, newest last (at most APPLIED_MEMO). */
+  applied: readonly string[];
 }
+
+/**
+ * How many applied event ids an entry remembers. A storefront batch is a handful of events, and the queue consumer
+ * repeats one within seconds: 32 covers several batches. A longer message is simply applied again.
+ */
+export const APPLIED_MEMO = 32;
 
 export class ProfileCache {
   private readonly entries = new Map<string, Entry>();
@@ -19,6 +29,8 @@ export class ProfileCache {
   misses = 0;
   /** Expired profiles the store confirmed unchanged (kept, not read again). */
   revalidated = 0;
+  /** Event batches not sent to the store because it had applied every event of them for this isolate. */
+  knownApplied = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -41,12 +53,30 @@ export class ProfileCache {
     return this.entries.get(anonId)?.profile;
   }
 
-  set(anonId: string, profile: ProfileView | null, now: number): void {
+  /**
+   * Holds the profile for the TTL. `appliedIds`: events the store has just applied (the profile includes them);
+   * they join what the entry already knew, since a later read of the same store includes those too, unless it
+   * answers that there is no profile (erased through another isolate): then nothing applied before counts.
+   */
+  set(anonId: string, profile: ProfileView | null, now: number, appliedIds: readonly string[] = []): void {
     if (this.ttlMs <= 0) return;
+    const known = profile === null ? [] : (this.entries.get(anonId)?.applied ?? []);
+    const applied = appliedIds.length === 0 ? known : [...known, ...appliedIds].slice(-APPLIED_MEMO);
     this.entries.delete(anonId);
-    this.entries.set(anonId, { profile, expires: now + this.ttlMs });
+    this.entries.set(anonId, { profile, expires: now + this.ttlMs, applied });
     // Map iteration order is insertion order: the first key is the oldest write.
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  /**
+   * The profile held for the visitor (expired or not) when it is known to include every one of these events, else
+   * undefined. Only answers from the store put ids here, and an erasure in this isolate forgets them.
+   */
+  heldWithAll(anonId: string, eventIds: readonly string[]): ProfileView | undefined {
+    const entry = this.entries.get(anonId);
+    if (!entry?.profile || eventIds.length === 0) return undefined;
+    for (const id of eventIds) if (!entry.applied.includes(id)) return undefined;
+    return entry.profile;
   }
 
   delete(anonId: string): void {
@@ -99,12 +129,23 @@ export class CachedFeatureStore implements FeatureStore {
   }
 
   async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
+    const ids = events.map((e) => e.id);
+    // The store applied these already, in answer to this isolate (usually the queue consumer repeating what the
+    // request path did): applying them again would change nothing, so the store is not asked. The profile held
+    // includes them; what other isolates wrote since it was read may be missing, as from any cached read (the
+    // consumer's segment assignment catches up with the visitor's next events).
+    const known = this.cache.heldWithAll(anonId, ids);
+    if (known) {
+      this.cache.knownApplied++;
+      return known;
+    }
     const answer = await this.inner.applyEvents(anonId, sessionId, device, events);
-    // Events applied before (the queue consumer repeating what the request path did) leave the profile as it was:
-    // the copy this isolate holds stays, and with it what ranking derived from it, instead of an equal new object.
+    // Events applied before (a repeat the cache could not vouch for, such as one first applied elsewhere) leave the
+    // profile as it was: the copy this isolate holds stays, and with it what ranking derived from it, instead of an
+    // equal new object.
     const held = this.cache.held(anonId);
     const profile = held && profileVersion(held) === profileVersion(answer) ? held : answer;
-    this.cache.set(anonId, profile, Date.now());
+    this.cache.set(anonId, profile, Date.now(), ids);
     return profile;
   }
 

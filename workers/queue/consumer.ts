@@ -511,7 +511,9 @@ async function processEvents(env: Env, ctx: ExecutionContext, store: FeatureStor
   }));
   if (!msg.personalization) return { events: rows, assignment: null };
 
-  // The request path usually applied these already; applying again is a no-op, and covers the case where it could not.
+  // The request path usually applied these already. Where it did so in this isolate, the profile cache answers
+  // without asking the store (one Durable Object call per events request instead of two); elsewhere the store
+  // applies them again, a no-op, which covers the case where the request path could not.
   const profile = await store.applyEvents(msg.anon_id, msg.session_id, msg.device, msg.events);
   const snapshot = await getSnapshot(env, ctx);
   const view = viewVisitor(snapshot, { anonId: msg.anon_id, device: msg.device, referrer: undefined, utm: undefined, pageType: null, stated: undefined }, profile, now.getTime());
