@@ -9,6 +9,7 @@ import { resolveDevice } from "../../shared/persona/signals";
 import { ApiError } from "../http/errors";
 import { hostnameOf, readJson, type AppEnv } from "../http/middleware";
 import { isOptedOut, OptOutsUnavailable } from "../privacy/opt-out";
+import { ANSWER_BACKOFF_MS, sendWithRetry } from "../queue/send";
 import { featureStore } from "../services";
 
 export const events = new Hono<AppEnv>();
@@ -45,7 +46,8 @@ events.post("/", async (c) => {
     events: incoming,
   };
   try {
-    await c.env.EVENTS_QUEUE.send(message, { contentType: "json" });
+    // A send that fails once is tried again (as feedback is) before the SDK is told to come back later.
+    await sendWithRetry(c.env.EVENTS_QUEUE, message, ANSWER_BACKOFF_MS);
   } catch (err) {
     console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), queue: err instanceof Error ? err.message : String(err) }));
     throw new ApiError(503, "queue_unavailable", "events could not be queued; nothing was stored, retry later", undefined, { "retry-after": "5" });
