@@ -16,11 +16,12 @@
 //
 // --events: POST /v1/events (1-5 events, personalization consent) from visitors who have a profile, with the queue
 // consumer attached: the request's profile write, then the consumer's event log and segment assignment (and a
-// second, idempotent profile apply, unless the isolate's profile cache saw the first). Each loop runs at a fixed --rate for --seconds and is followed by the consumer's batch
-// window, and workerd's CPU over both is charged to the loop's requests, so the consumer's share is counted
-// wherever it lands. Every loop sends events with ids of its own (a repeated id is a no-op redelivery). --history N
-// first sends each visitor N more events (in batches of EVENTS_PER_PROFILE, 20), for the profiles of visitors who have been around:
-// 500 applied ids, 50 recent events and hundreds of interests once N passes a few hundred.
+// second, idempotent profile apply, unless the isolate's profile cache saw the first). Each loop runs at a fixed
+// --rate for --seconds and is followed by the consumer's batch window, and workerd's CPU over both is charged to
+// the loop's requests, so the consumer's share is counted wherever it lands. Every loop sends events with ids of
+// its own (a repeated id is a no-op redelivery). --history N first sends each visitor N more events (in batches of
+// EVENTS_PER_PROFILE, 20), for the profiles of visitors who have been around: 500 applied ids, 50 recent events
+// and hundreds of interests once N passes a few hundred.
 //
 // The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
 // Both sides run with the working tree's wrangler.toml. --consumer keeps the decision-log consumer attached (it

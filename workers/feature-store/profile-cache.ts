@@ -22,6 +22,7 @@ interface Entry {
  * repeats one within seconds: 32 covers several batches. A longer message is simply applied again.
  */
 export const APPLIED_MEMO = 32;
+const NONE_APPLIED: readonly string[] = [];
 
 export class ProfileCache {
   private readonly entries = new Map<string, Entry>();
@@ -60,7 +61,7 @@ export class ProfileCache {
    */
   set(anonId: string, profile: ProfileView | null, now: number, appliedIds: readonly string[] = []): void {
     if (this.ttlMs <= 0) return;
-    const known = profile === null ? [] : (this.entries.get(anonId)?.applied ?? []);
+    const known = profile === null ? NONE_APPLIED : (this.entries.get(anonId)?.applied ?? NONE_APPLIED);
     const applied = appliedIds.length === 0 ? known : [...known, ...appliedIds].slice(-APPLIED_MEMO);
     this.entries.delete(anonId);
     this.entries.set(anonId, { profile, expires: now + this.ttlMs, applied });
