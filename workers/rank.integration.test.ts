@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "../shared/catalog/demo";
 import { hashVisitorId } from "../shared/privacy";
 import { app } from "./app";
-import { isolateProfileCache } from "./services";
+import { isolateProfileCache, PROFILE_STALE_IF_ERROR_MS } from "./services";
 import { call, consentAll, json, minutesAgo, seedDemo, waitFor } from "./test/helpers";
 
 interface RankBody {
@@ -299,6 +299,51 @@ describe("the hot path", () => {
       expect(body.profile_status).toBe("unavailable");
       expect(body.segment).toMatchObject({ persona: "shopper_pro", cold_start: true });
       expect(body.items).toHaveLength(8);
+    }
+  });
+
+  it("keeps a returning visitor's personalization from the copy it read last when the store fails, for a few minutes", async () => {
+    const broken = {
+      idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
+      get: () => ({ getProfileJsonIfChanged: () => Promise.reject(new Error("store down")), getProfileJson: () => Promise.reject(new Error("store down")) }),
+    } as unknown as Env["VISITOR_PROFILES"];
+    const cache = isolateProfileCache(env);
+    const neverSeen = () => rank({ surface_id: "homepage.carousel", user_ctx: { anon_id: `anon_never_seen_${crypto.randomUUID()}`, consent: consentAll } });
+    const rankWithBrokenStore = async (anonId: string) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(
+        new Request("http://aura.test/v1/rank", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ surface_id: "homepage.carousel", user_ctx: { anon_id: anonId, consent: consentAll } }),
+        }),
+        { ...env, VISITOR_PROFILES: broken, FEATURE_STORE_TIMEOUT_MS: "25" },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(200);
+      return json<RankBody>(res);
+    };
+    for (const [anonId, expiredMsAgo, status] of [
+      ["anon_stale_recent", 1_000, "stale"],
+      ["anon_stale_old", PROFILE_STALE_IF_ERROR_MS + 1_000, "unavailable"],
+    ] as const) {
+      await postEvents({ anon_id: anonId, consent: consentAll, events: [{ type: "quiz_answer", ts: minutesAgo(3), quiz: { question: "skill", answer: "pro" } }] });
+      const fresh = await rank({ surface_id: "homepage.carousel", user_ctx: { anon_id: anonId, consent: consentAll } });
+      expect(fresh.profile_status).toBe("ok");
+      const held = cache.held(anonId)!;
+      expect(held.event_count).toBe(1);
+      // The copy expired that long ago (set with a TTL that ended then).
+      cache.set(anonId, held, Date.now() - Number(env.PROFILE_CACHE_TTL_MS ?? "2000") - expiredMsAgo);
+      const body = await rankWithBrokenStore(anonId);
+      expect(body.profile_status, anonId).toBe(status);
+      // Stale: decided from the same profile as the fresh answer. Too old: decided as for a visitor never seen.
+      const coldStart = await neverSeen();
+      // The two answers differ, or the test could not tell one from the other.
+      expect(fresh.segment).not.toEqual(coldStart.segment);
+      const expected = status === "stale" ? fresh : coldStart;
+      expect(body.segment, anonId).toEqual(expected.segment);
+      expect(body.items.map((i) => i.content_id), anonId).toEqual(expected.items.map((i) => i.content_id));
     }
   });
 

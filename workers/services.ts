@@ -32,9 +32,16 @@ const upstashClients = new Map<string, Redis>();
 const upstashBreakers = new Map<string, CircuitBreaker>();
 const durableObjectBreakers = new WeakMap<object, CircuitBreaker>();
 
+/**
+ * How long past its TTL a cached profile may stand in for a store read that failed or ran out of time. A few
+ * minutes covers a Durable Object restart or a Redis failover; it also bounds how long a visitor erased through
+ * another isolate can still be personalized here while this isolate cannot reach the store.
+ */
+export const PROFILE_STALE_IF_ERROR_MS = 5 * 60_000;
+
 /** The isolate's profile cache (created on first use with the configured TTL). */
 export function isolateProfileCache(env: Env): ProfileCache {
-  profileCache ??= new ProfileCache(10_000, Number(env.PROFILE_CACHE_TTL_MS ?? "2000"));
+  profileCache ??= new ProfileCache(10_000, Number(env.PROFILE_CACHE_TTL_MS ?? "2000"), PROFILE_STALE_IF_ERROR_MS);
   return profileCache;
 }
 

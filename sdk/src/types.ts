@@ -99,7 +99,7 @@ export interface RankResponse {
   experiment: { id: string; variant: string; holdout: boolean; payload?: Record<string, unknown> } | null;
   policy_version: string;
   cache_ttl: number;
-  profile_status?: "ok" | "new_visitor" | "unavailable" | "not_used";
+  profile_status?: "ok" | "new_visitor" | "stale" | "unavailable" | "not_used";
 }
 
 /** A failed call to the service: `status` is the HTTP status, 0 when the network failed. */

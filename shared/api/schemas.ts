@@ -114,8 +114,11 @@ export const RankResponse = z.object({
     .nullable(),
   policy_version: z.string(),
   cache_ttl: z.number(),
-  /** "ok", "new_visitor", "unavailable" (store slow or down: cold-start ranking) or "not_used" (no consent). */
-  profile_status: z.enum(["ok", "new_visitor", "unavailable", "not_used"]),
+  /**
+   * "ok", "new_visitor", "stale" (store slow or down: the copy this isolate last read, at most a few minutes old),
+   * "unavailable" (store slow or down and no such copy: cold-start ranking) or "not_used" (no consent).
+   */
+  profile_status: z.enum(["ok", "new_visitor", "stale", "unavailable", "not_used"]),
 });
 export type RankResponse = z.infer<typeof RankResponse>;
 

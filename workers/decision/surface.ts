@@ -36,8 +36,10 @@ export async function readProfile(env: Env, anonId: string, consent: readonly st
     const profile = await store.load(anonId);
     return { profile, status: profile ? "ok" : "new_visitor" };
   } catch (err) {
-    console.warn(JSON.stringify({ level: "warn", request_id: requestId, feature_store: err instanceof Error ? err.message : String(err) }));
-    return { profile: null, status: "unavailable" };
+    // The copy this isolate read last, if it is recent enough, beats cold start; a known-empty one changes nothing.
+    const stale = store.stale(anonId);
+    console.warn(JSON.stringify({ level: "warn", request_id: requestId, feature_store: err instanceof Error ? err.message : String(err), served_stale: !!stale }));
+    return stale ? { profile: stale, status: "stale" } : { profile: null, status: "unavailable" };
   }
 }
 

@@ -27,6 +27,22 @@ describe("ProfileCache", () => {
     expect(cache.get("c", 3)).not.toBeUndefined();
   });
 
+  it("lends an expired copy for a failed read, up to staleIfErrorMs past its TTL", () => {
+    const cache = new ProfileCache(10, 1000, 5000);
+    cache.set("a", view("a"), 0);
+    cache.set("new", null, 0);
+    expect(cache.get("a", 3000)).toBeUndefined();
+    expect(cache.staleCopy("a", 3000)?.anon_id).toBe("a");
+    expect(cache.staleCopy("new", 6000)).toBeNull();
+    expect(cache.staleCopy("a", 6001)).toBeUndefined();
+    expect(cache.staleCopy("zzz", 0)).toBeUndefined();
+    expect(cache.servedStale).toBe(2);
+    // Without a stale window, nothing expired is lent.
+    const strict = new ProfileCache(10, 1000);
+    strict.set("a", view("a"), 0);
+    expect(strict.staleCopy("a", 1001)).toBeUndefined();
+  });
+
   it("is a pass-through with a zero TTL", () => {
     const cache = new ProfileCache(10, 0);
     cache.set("a", view("a"), 0);

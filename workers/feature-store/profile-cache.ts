@@ -5,7 +5,8 @@
 // changed (revalidate), and an unchanged one is kept, so the isolate does not parse a copy of every active
 // visitor's profile each TTL, nor recompute what ranking derived from it (memoized per profile object). The cache
 // also remembers which events it saw the store apply, so the queue consumer's repeat of the request path's write
-// costs no second call to the store when both run in this isolate.
+// costs no second call to the store when both run in this isolate. And when the store cannot be read, a copy that
+// expired a few minutes ago at most stands in for it (staleCopy), rather than cold start.
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { profileVersion, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
@@ -32,10 +33,14 @@ export class ProfileCache {
   revalidated = 0;
   /** Event batches not sent to the store because it had applied every event of them for this isolate. */
   knownApplied = 0;
+  /** Expired profiles served because the store could not be read (staleCopy). */
+  servedStale = 0;
 
+  /** `staleIfErrorMs`: how long past its TTL an entry may still stand in for a store that cannot be read. */
   constructor(
     private readonly maxEntries: number,
     private readonly ttlMs: number,
+    private readonly staleIfErrorMs = 0,
   ) {}
 
   /** The cached profile (null = known to have none), or undefined on a miss. */
@@ -46,6 +51,18 @@ export class ProfileCache {
       return undefined;
     }
     this.hits++;
+    return entry.profile;
+  }
+
+  /**
+   * The profile held for a visitor whose store read failed or ran out of time: expired, but by no more than
+   * staleIfErrorMs (undefined: none held, or older). A returning visitor keeps their personalization through a
+   * store outage or a slow read, instead of dropping to cold start a TTL after their last read.
+   */
+  staleCopy(anonId: string, now: number): ProfileView | null | undefined {
+    const entry = this.entries.get(anonId);
+    if (!entry || now - entry.expires > this.staleIfErrorMs) return undefined;
+    this.servedStale++;
     return entry.profile;
   }
 
@@ -127,6 +144,11 @@ export class CachedFeatureStore implements FeatureStore {
     const profile = await this.inner.getProfile(anonId);
     this.cache.set(anonId, profile, Date.now());
     return profile;
+  }
+
+  /** After a failed load: the copy the cache may still stand on (ProfileCache.staleCopy). */
+  stale(anonId: string): ProfileView | null | undefined {
+    return this.cache.staleCopy(anonId, Date.now());
   }
 
   async applyEvents(anonId: string, sessionId: string | null, device: DeviceClass | null, events: readonly IncomingEvent[]): Promise<ProfileView> {
