@@ -122,8 +122,8 @@ export class VisitorProfileStore extends DurableObject<Env> {
   async applyEventsJson(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<string> {
     const before = this.read();
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
-    // Redelivered events change nothing: no write.
-    if (!before || after.event_count !== before.event_count) {
+    // applyEvents hands back `before` itself when every event was applied before (a redelivery): no write.
+    if (after !== before) {
       this.ctx.storage.kv.put(PROFILE_KEY, after);
       this.cached = after;
       this.cachedView = profileView(after);
