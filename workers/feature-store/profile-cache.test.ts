@@ -256,6 +256,21 @@ describe("CachedFeatureStore and events the store already applied", () => {
     expect(calls.writes).toBe(3);
   });
 
+  it("matches remembered ids whole: a part of one, two joined, or an id holding the separator go to the store", async () => {
+    const { calls, inner } = foldingStore();
+    const store = new CachedFeatureStore(inner, new ProfileCache(10, 60_000));
+    await store.applyEvents("v", null, null, [event("ab"), event("c")]);
+    expect(calls.writes).toBe(1);
+    for (const id of ["a", "b", "abc", "ab\0c", "\0", ""]) await store.applyEvents("v", null, null, [event(id)]);
+    expect(calls.writes).toBe(7);
+    // An id with the separator in it is applied, but never vouched for: its repeat is asked again.
+    await store.applyEvents("v", null, null, [event("x\0y")]);
+    await store.applyEvents("v", null, null, [event("x\0y")]);
+    expect(calls.writes).toBe(9);
+    expect(await store.applyEvents("v", null, null, [event("c"), event("ab")])).toBeDefined();
+    expect(calls.writes).toBe(9);
+  });
+
   it("remembers the last APPLIED_MEMO ids, and nothing with the cache off", async () => {
     const { calls, inner } = foldingStore();
     const store = new CachedFeatureStore(inner, new ProfileCache(10, 60_000));

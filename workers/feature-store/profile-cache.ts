@@ -14,8 +14,13 @@ import { profileVersion, type IncomingEvent, type ProfileView } from "../../shar
 interface Entry {
   profile: ProfileView | null;
   expires: number;
-  /** Ids of events this isolate saw the store apply to the visitor's profile, newest last (at most APPLIED_MEMO). */
-  applied: readonly string[];
+  /**
+   * Ids of events this isolate saw the store apply to the visitor's profile, newest last (at most APPLIED_MEMO),
+   * as one flat string: each id between two MEMO_SEP ("\0a\0b\0"), or "" for none. An array of the ids cost
+   * ~42 heap objects per cached visitor (the ids were concatenated strings), which every major GC of the isolate
+   * marks; this is one (issue 9).
+   */
+  applied: string;
 }
 
 /**
@@ -23,7 +28,14 @@ interface Entry {
  * repeats one within seconds: 32 covers several batches. A longer message is simply applied again.
  */
 export const APPLIED_MEMO = 32;
-const NONE_APPLIED: readonly string[] = [];
+/** Separates the ids of Entry.applied. An id that contains it is never remembered (its batch goes to the store). */
+const MEMO_SEP = "\0";
+
+/** `memo` with `ids` appended, keeping the last APPLIED_MEMO; Array.join makes a flat string. */
+function remember(memo: string, ids: readonly string[]): string {
+  const kept = (memo === "" ? [] : memo.slice(1, -1).split(MEMO_SEP)).concat(ids.filter((id) => !id.includes(MEMO_SEP))).slice(-APPLIED_MEMO);
+  return kept.length === 0 ? "" : ["", ...kept, ""].join(MEMO_SEP);
+}
 
 export class ProfileCache {
   private readonly entries = new Map<string, Entry>();
@@ -78,8 +90,8 @@ export class ProfileCache {
    */
   set(anonId: string, profile: ProfileView | null, now: number, appliedIds: readonly string[] = []): void {
     if (this.ttlMs <= 0) return;
-    const known = profile === null ? NONE_APPLIED : (this.entries.get(anonId)?.applied ?? NONE_APPLIED);
-    const applied = appliedIds.length === 0 ? known : [...known, ...appliedIds].slice(-APPLIED_MEMO);
+    const known = profile === null ? "" : (this.entries.get(anonId)?.applied ?? "");
+    const applied = appliedIds.length === 0 ? known : remember(known, appliedIds);
     this.entries.delete(anonId);
     this.entries.set(anonId, { profile, expires: now + this.ttlMs, applied });
     // Map iteration order is insertion order: the first key is the oldest write.
@@ -93,7 +105,7 @@ export class ProfileCache {
   heldWithAll(anonId: string, eventIds: readonly string[]): ProfileView | undefined {
     const entry = this.entries.get(anonId);
     if (!entry?.profile || eventIds.length === 0) return undefined;
-    for (const id of eventIds) if (!entry.applied.includes(id)) return undefined;
+    for (const id of eventIds) if (id.includes(MEMO_SEP) || !entry.applied.includes(MEMO_SEP + id + MEMO_SEP)) return undefined;
     return entry.profile;
   }
 
