@@ -15,7 +15,10 @@ const rounds = numberOption("rounds", 2);
 const sizes = option("entries", "0,100000,250000,500000").split(",").map(Number);
 
 const answer = JSON.stringify({ items: Array.from({ length: 10 }, (_, i) => ({ item_id: `prod_${i}`, score: 0.5, reason: "x".repeat(200) })) });
-/** Each ballast entry is four heap objects (the object, its id string, a one-element array and its elements). */
+/**
+ * Each ballast entry is four heap objects (the object, its id string, a one-element array and its elements). The
+ * global keeps the array alive: a module-scope const no function refers to need not outlive the module's evaluation.
+ */
 function script(n: number): string {
   return `const ballast = []; for (let i = 0; i < ${n}; i++) ballast.push({ id: "item_" + i, a: i, b: i * 2, t: [i] });
 globalThis.__ballast = ballast;

@@ -140,18 +140,15 @@ export class VisitorProfileStore extends DurableObject<Env> {
   async applyEventsJson(anonId: string, sessionId: string | null, device: DeviceClass | null, events: IncomingEvent[]): Promise<string> {
     const segment = this.readCustomer()?.segment ?? null;
     const before = this.load();
-    this.parsed = before;
-    this.lastWriteAt = Date.now();
     const after = applyEvents(before, anonId, sessionId, device, events, Date.now(), defaultConfig.ranking.interest_half_life_days);
-    // applyEvents hands back `before` itself when every event was applied before (a redelivery): no write.
-    if (after !== before) {
-      this.ctx.storage.kv.put(PROFILE_KEY, after);
-      this.parsed = after;
-      this.rendered = this.render(after, segment);
-    } else if (!this.rendered || this.rendered.segment !== segment) {
-      this.rendered = this.render(after, segment);
-    }
-    return this.rendered.text;
+    this.parsed = after;
+    this.lastWriteAt = Date.now();
+    // applyEvents hands back `before` itself when every event was applied before (a redelivery): no write, and the
+    // rendering stands unless the segment changed.
+    if (after !== before) this.ctx.storage.kv.put(PROFILE_KEY, after);
+    const rendered = after === before && this.rendered?.segment === segment ? this.rendered : this.render(after, segment);
+    this.rendered = rendered;
+    return rendered.text;
   }
 
   async erase(): Promise<boolean> {
