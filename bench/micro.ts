@@ -20,6 +20,7 @@ import { extractSessionFeatures, type SessionSignals } from "../shared/persona/f
 import { toIncomingEvents } from "../shared/profile/events";
 import { currentInterests, type VisitorProfile } from "../shared/profile/profile";
 import { itemFacts, itemFeatures, refreshTimeScores } from "../shared/ranking/index";
+import { interestVector, type InterestVector } from "../shared/ranking/interests";
 import { rankItems, type RankQuery, type RankVisitor } from "../shared/ranking/rank";
 import { syntheticCatalog } from "../shared/catalog/synthetic";
 import { anonPool, CONSENT_ALL, eventsRequest, rankBodies, visitorProfile } from "./fixtures";
@@ -145,9 +146,9 @@ function compareWithGrowthBook(results: MicroResult[], peers: AssignmentPeers): 
 }
 
 /** The top `n` interests of a visitor profile built from a realistic session, as rankItems receives them. */
-function topInterests(profile: VisitorProfile, snapshot: DecisionSnapshot, now: number, n: number): Map<string, number> {
+function topInterests(profile: VisitorProfile, snapshot: DecisionSnapshot, now: number, n: number): InterestVector {
   const all = currentInterests(profile, now, defaultConfig.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id));
-  return new Map([...all].sort((a, b) => b[1] - a[1]).slice(0, n));
+  return interestVector(snapshot.index, [...all].sort((a, b) => b[1] - a[1]).slice(0, n));
 }
 
 
@@ -214,7 +215,7 @@ export function runMicro(opts: MicroOptions): MicroResult[] {
     const query: RankQuery = { surface: carousel, limit: carousel.default_limit };
     specs.push({
       id: `score_${n / 1000}k`,
-      name: `(${n === 1000 ? "b" : "c"}) scoring ${n.toLocaleString("en-US")} items: rankItems, carousel, ${interests.size} interests`,
+      name: `(${n === 1000 ? "b" : "c"}) scoring ${n.toLocaleString("en-US")} items: rankItems, carousel, ${interests.features.length} interests`,
       ...(n === 1000 ? { target: { maxUs: 300, label: "≤ 0.3 ms" } } : {}),
       op: () => rankItems(snap.index, query, visitor),
     });

@@ -4,11 +4,12 @@ import type { RankRequest, RankResponse, SegmentBody } from "../api/schemas";
 import type { Item } from "../catalog/item";
 import { unitDraw } from "../hash";
 import { classifyPersona, classifyRecency, microSegment, type PersonaResult } from "../persona/classify";
-import { extractSessionFeatures, summarizeHistory, type SessionFeatures, type SessionHistory } from "../persona/features";
+import { extractSessionFeatures, summarizeHistory, type SessionHistory } from "../persona/features";
 import { classifyReferrer, normaliseUtmMedium, resolveDevice, type DeviceClass } from "../persona/signals";
 import { currentInterests, type ProfileView } from "../profile/profile";
 import { foldInUser } from "../recsys/als";
 import { itemFacts, itemFeatures } from "../ranking/index";
+import { interestVector, withInterests, type InterestVector } from "../ranking/interests";
 import { rankItems } from "../ranking/rank";
 import type { DecisionSnapshot } from "./snapshot";
 
@@ -42,10 +43,14 @@ export interface VisitorInput {
   stated: RankRequest["user_ctx"]["profile"];
 }
 
+/**
+ * What a request needs of a classified visitor. Not the session features it was classified from: a view is
+ * remembered per cached profile, and that map (~18 heap objects) would stay live for every cached visitor,
+ * marked by every major GC, though nothing reads it after classification (issue 9).
+ */
 export interface VisitorView {
   persona: PersonaResult;
   segment: SegmentBody;
-  features: SessionFeatures;
 }
 
 /** Classifies a visitor from the request's signals and their profile, and names their micro-segment. */
@@ -77,7 +82,6 @@ export function viewVisitor(snapshot: DecisionSnapshot, input: VisitorInput, pro
   const priceSensitivity = high > 0.5 ? "low" : low > 0.5 ? "high" : "medium";
   return {
     persona,
-    features,
     // Frozen: a remembered view's segment is shared by the answers it goes into.
     segment: deepFreezeSegment({
       id: seg.id,
@@ -133,7 +137,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
 
   let segment: SegmentBody | null = null;
   let persona: string | null = null;
-  let interests: Map<string, number> | null = null;
+  let interests: InterestVector | null = null;
   let reasonPrefix = "popular";
   if (personalized) {
     const input: VisitorInput = { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile };
@@ -146,8 +150,8 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
     // remembered interests are shared).
     const stated = ctx.profile?.interests ?? [];
     if (stated.length > 0) {
-      interests = new Map(interests ?? []);
-      for (const interest of stated) interests.set(`category:${interest}`, 1);
+      const pinned = stated.map((interest) => [`category:${interest}`, 1] as const);
+      interests = interests ? withInterests(interests, pinned) : interestVector(snapshot.index, pinned);
     }
     const tag = view.persona.holdout ? "holdout" : view.persona.fallback ? "fallback" : view.persona.cold_start ? "cold_start" : null;
     reasonPrefix = `${persona}+${device}+intent:${view.persona.intent}${tag ? `+${tag}` : ""}`;
@@ -209,7 +213,7 @@ interface VisitorMemo {
   minute: number;
   signals: string;
   view: VisitorView;
-  interests: Map<string, number>;
+  interests: InterestVector;
 }
 const visitorMemo = new WeakMap<ProfileView, VisitorMemo>();
 
@@ -223,7 +227,7 @@ export function visitorViewOf(snapshot: DecisionSnapshot, input: VisitorInput, p
   return profile ? rememberedVisitor(snapshot, input, profile, now, ownHost).view : viewVisitor(snapshot, input, profile, now, ownHost);
 }
 
-function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, now: number, ownHost: string | undefined): { view: VisitorView; interests: Map<string, number> } {
+function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, now: number, ownHost: string | undefined): { view: VisitorView; interests: InterestVector } {
   const minute = Math.floor(now / 60_000);
   const signals = signalsKey(input, ownHost);
   const memo = visitorMemo.get(profile);
@@ -239,7 +243,7 @@ function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, prof
     minute,
     signals,
     view: viewVisitor(snapshot, input, profile, now, ownHost),
-    interests: currentInterests(profile, now, snapshot.index.config.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id)),
+    interests: interestVector(snapshot.index, currentInterests(profile, now, snapshot.index.config.ranking.interest_half_life_days, (id) => itemFeatures(snapshot.index, id))),
   };
   visitorMemo.set(profile, fresh);
   return fresh;

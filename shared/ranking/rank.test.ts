@@ -5,6 +5,7 @@ import type { AuraConfig, SurfaceDefinition } from "../config/schema";
 import { createRng } from "../catalog/prng";
 import { syntheticCatalog } from "../catalog/synthetic";
 import { activeSeasons, buildRankIndex, freshnessScore, itemFeatureNames, refreshTimeScores } from "./index";
+import { interestVector } from "./interests";
 import { rankItems, type RankVisitor } from "./rank";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z"); // inside autumn and black_friday
@@ -119,7 +120,7 @@ describe("personalization", () => {
   const index = buildRankIndex(catalog, cfg, NOW);
   const onlyMatch = surface({ weights: { user_match: 1, trendiness: 0, inventory: 0, margin: 0, freshness: 0, seasonal: 0 } });
   const visitor = (persona: string | null, interests: Map<string, number> | null = null, evidence = 0): RankVisitor => ({
-    ...anonymous, personalized: true, persona, interests, evidence, reasonPrefix: `${persona}+desktop+intent:browse`,
+    ...anonymous, personalized: true, persona, interests: interests && interestVector(index, interests), evidence, reasonPrefix: `${persona}+desktop+intent:browse`,
   });
 
   it("ranks by the persona prior in cold start (noisy-OR of affinities, hand-computed)", () => {
@@ -141,6 +142,22 @@ describe("personalization", () => {
     const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper", interests, 8));
     expect(out.items.map((r) => [r.item.id, r.components.user_match])).toEqual([["icons", 0.5], ["starter", 0.492], ["monitor", 0]]);
     expect(out.items[0]!.reason).toContain("matches your interest in category:vector");
+  });
+
+  it("names the visitor's strongest interests by their exact weights, not the ranking's single-precision copy", () => {
+    // Both match the icons item; 0.3 and 0.30000001 are one float32 (the scoring vector's type), so an explainer
+    // reading that copy would tie them and name category:vector first (ties go alphabetically).
+    const close = new Map([["category:vector", 0.3], ["skill:intermediate", 0.30000001]]);
+    expect(Math.fround(0.3)).toBe(Math.fround(0.30000001));
+    const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper", close, 1000));
+    const icons = out.items.find((r) => r.item.id === "icons")!;
+    expect(icons.reason).toContain("matches your interest in skill:intermediate, category:vector");
+  });
+
+  it("refuses interests built over another index's feature ids", () => {
+    const other = buildRankIndex([item({ id: "solo", category: "vector" })], cfg, NOW);
+    const foreign: RankVisitor = { ...visitor("novice_shopper", null, 8), interests: interestVector(other, [["category:vector", 1]]) };
+    expect(() => rankItems(index, { surface: onlyMatch, limit: 3 }, foreign)).toThrow(/another rank index/);
   });
 
   it("scores related products by feature overlap with the anchor and never returns the anchor", () => {
@@ -188,7 +205,8 @@ describe("the optimized ranker against a plain reference", () => {
   const rng = createRng(99);
   const featureNames = index.featureNames;
 
-  function reference(visitor: RankVisitor, s: SurfaceDefinition, limit: number, anchor: string | null): string[] {
+  /** `interests` as named weights: the reference reads them by name, not through the index's feature ids. */
+  function reference(visitor: RankVisitor, interests: ReadonlyMap<string, number> | null, s: SurfaceDefinition, limit: number, anchor: string | null): string[] {
     const w = s.weights;
     const anchorFeatures = new Set(anchor ? itemFeatureNames(catalog.find((i) => i.id === anchor)!, index.priceBand[index.idToIndex.get(anchor)!]!) : []);
     const scored: { id: string; i: number; score: number }[] = [];
@@ -204,10 +222,10 @@ describe("the optimized ranker against a plain reference", () => {
       if (it.id === anchor) continue;
       const names = itemFeatureNames(it, index.priceBand[i]!);
       const prior = visitor.personalized && visitor.persona ? index.personaAffinity.get(visitor.persona)![i]! : index.popularity[i]!;
-      const known = [...(visitor.interests ?? [])].filter(([name, v]) => v > 0 && index.featureIds.has(name));
+      const known = [...(interests ?? [])].filter(([name, v]) => v > 0 && index.featureIds.has(name));
       const beta = visitor.personalized && known.length > 0 ? visitor.evidence / (visitor.evidence + defaultConfig.ranking.evidence_half_point) : 0;
       let miss = 1;
-      for (const name of names) miss *= 1 - 0.7 * Math.min(1, visitor.interests?.get(name) ?? 0);
+      for (const name of names) miss *= 1 - 0.7 * Math.min(1, interests?.get(name) ?? 0);
       let um = (1 - beta) * prior + beta * (1 - miss);
       if (anchorFeatures.size > 0) {
         const inter = new Set(names.filter((n) => anchorFeatures.has(n))).size;
@@ -243,7 +261,7 @@ describe("the optimized ranker against a plain reference", () => {
       const visitor: RankVisitor = {
         personalized,
         persona: rng.pick(personas),
-        interests: personalized ? interests : null,
+        interests: personalized ? interestVector(index, interests) : null,
         evidence: rng.int(0, 40),
         device: rng.pick(["mobile", "tablet", "desktop"] as const),
         country: rng.pick(countries),
@@ -253,7 +271,7 @@ describe("the optimized ranker against a plain reference", () => {
       const anchor = s.anchor === "product" ? catalog[rng.int(0, catalog.length - 1)]!.id : null;
       const limit = rng.int(1, 30);
       const out = rankItems(index, { surface: s, limit, anchorProductId: anchor }, visitor);
-      expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(reference(visitor, s, limit, anchor));
+      expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(reference(visitor, personalized ? interests : null, s, limit, anchor));
     }
   });
 });

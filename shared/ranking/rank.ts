@@ -5,14 +5,15 @@ import type { RankingWeights, SurfaceDefinition } from "../config/schema";
 import type { DeviceClass } from "../persona/signals";
 import { cfWeight } from "../recsys/vectors";
 import { DEVICE_BITS, fixedScoreOf, type RankIndex, type SurfacePlan } from "./index";
+import type { InterestVector } from "./interests";
 
 export interface RankVisitor {
   /** False without personalization consent: popularity and business rules only, nothing about the visitor. */
   personalized: boolean;
   /** Persona whose prior applies; null or the fallback persona means popularity is the prior. */
   persona: string | null;
-  /** Current interests per item feature (0..1), or null when unknown. */
-  interests: ReadonlyMap<string, number> | null;
+  /** Current interests per item feature (0..1) of this index (`interestVector`), or null when unknown. */
+  interests: InterestVector | null;
   /** Events known for the visitor: how much their own interests weigh against the persona prior. */
   evidence: number;
   device: DeviceClass;
@@ -70,6 +71,8 @@ const FEATURE_MATCH = 0.7;
 let scoreBuf = new Float64Array(1024);
 let candBuf = new Int32Array(1024);
 let interestVec = new Float32Array(256);
+/** The same interests unclamped and in full precision, for explanations (which compare them by weight). */
+let interestExact = new Float64Array(256);
 let anchorMark = new Uint8Array(256);
 /** The best `depth` eligible slots so far, best first (see keepBest). */
 let bestSlots = new Int32Array(64);
@@ -84,6 +87,7 @@ function ensureCapacity(n: number, features: number, depth: number) {
   }
   if (interestVec.length < features) {
     interestVec = new Float32Array(features * 2);
+    interestExact = new Float64Array(features * 2);
     anchorMark = new Uint8Array(features * 2);
   }
   if (bestSlots.length < depth) bestSlots = new Int32Array(depth * 2);
@@ -184,12 +188,14 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   // Visitor interests as a dense vector over the feature vocabulary (touched entries reset at the end).
   const touched: number[] = [];
   if (visitor.personalized && visitor.interests) {
-    for (const [name, v] of visitor.interests) {
-      const f = index.featureIds.get(name);
-      if (f !== undefined && v > 0) {
-        interestVec[f] = Math.min(1, v);
-        touched.push(f);
-      }
+    const { features, weights } = visitor.interests;
+    if (visitor.interests.index !== index) throw new Error("interests built for another rank index");
+    for (let k = 0; k < features.length; k++) {
+      const f = features[k]!;
+      const v = weights[k]!;
+      interestVec[f] = Math.min(1, v);
+      interestExact[f] = v;
+      touched.push(f);
     }
   }
   const beta = touched.length > 0 ? visitor.evidence / (visitor.evidence + index.config.ranking.evidence_half_point) : 0;
@@ -313,7 +319,10 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   const explainer = explanation(ctx, w, anchorIdx);
   const items = picked.map((slot) => explainer(slots[slot]!, scores[slot]!));
 
-  for (const f of touched) interestVec[f] = 0;
+  for (const f of touched) {
+    interestVec[f] = 0;
+    interestExact[f] = 0;
+  }
   for (const f of anchorTouched) anchorMark[f] = 0;
   return { items, considered: plan.pool.length, eligible };
 }
@@ -467,7 +476,7 @@ function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly n
       parts.push({ weight: w.user_match * um.value, text: "popular" });
     } else {
       const byInterest = beta * um.interest > (1 - beta) * um.base;
-      const matched = topMatchedFeatures(index, i, (name) => (byInterest ? (visitor.interests?.get(name) ?? 0) : (persona?.affinity[name] ?? 0)));
+      const matched = topMatchedFeatures(index, i, (f) => (byInterest ? interestExact[f]! : (persona?.affinity[index.featureNames[f]!] ?? 0)));
       const text = byInterest
         ? `matches your interest in ${matched || "similar items"}`
         : persona
@@ -492,16 +501,17 @@ function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly n
 }
 
 /** The item's two strongest features by `strength` (ties by name), joined: "category:photo, tag:raw". */
-function topMatchedFeatures(index: RankIndex, i: number, strength: (name: string) => number): string {
+function topMatchedFeatures(index: RankIndex, i: number, strength: (feature: number) => number): string {
   let first: string | null = null;
   let firstV = 0;
   let second: string | null = null;
   let secondV = 0;
   const ahead = (v: number, name: string, thanV: number, than: string | null) => than === null || v > thanV || (v === thanV && name < than);
   for (let k = index.featStart[i]!; k < index.featStart[i + 1]!; k++) {
-    const name = index.featureNames[index.featList[k]!]!;
-    const v = strength(name);
+    const f = index.featList[k]!;
+    const v = strength(f);
     if (!(v > 0)) continue;
+    const name = index.featureNames[f]!;
     if (ahead(v, name, firstV, first)) {
       second = first;
       secondV = firstV;

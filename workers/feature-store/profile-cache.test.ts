@@ -43,6 +43,24 @@ describe("ProfileCache", () => {
     expect(strict.staleCopy("a", 1001)).toBeUndefined();
   });
 
+  it("holds a profile's interests in one null-prototype object, with the same keys and weights (issue 9: heap objects)", () => {
+    const cache = new ProfileCache(10, 1000);
+    const parsed = JSON.parse(JSON.stringify({ ...view("a"), interests: { "item:p1": { w: 1.5, at: 10 }, "category:photo": { w: 0.25, at: 20 } } })) as ProfileView;
+    const expected = structuredClone(parsed.interests);
+    cache.set("a", parsed, 0);
+    const held = cache.get("a", 1)!;
+    // A JSON.parse'd object has a hidden class per key set (a chain of V8 maps per visitor); a null-prototype one
+    // is a dictionary. Its entries are the same, and nothing is inherited.
+    expect(Object.getPrototypeOf(held.interests)).toBeNull();
+    expect(Object.entries(held.interests)).toEqual(Object.entries(expected));
+    expect(JSON.stringify(held.interests)).toBe(JSON.stringify(expected));
+    expect("toString" in held.interests).toBe(false);
+    // The same profile set again (revalidated unchanged) keeps the object it holds.
+    const before = held.interests;
+    cache.set("a", held, 2);
+    expect(cache.get("a", 3)!.interests).toBe(before);
+  });
+
   it("is a pass-through with a zero TTL", () => {
     const cache = new ProfileCache(10, 0);
     cache.set("a", view("a"), 0);
