@@ -61,6 +61,19 @@ describe("ProfileCache", () => {
     expect(cache.get("a", 3)!.interests).toBe(before);
   });
 
+  it("leaves a large set of interests as parsed (JSON.parse makes a dictionary of it already; copying one is slow)", () => {
+    const cache = new ProfileCache(10, 1000);
+    const many = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`item:p${i}`, { w: 1, at: i }]));
+    const grown = JSON.parse(JSON.stringify({ ...view("g"), event_count: 101, interests: many })) as ProfileView;
+    const parsed = grown.interests;
+    cache.set("g", grown, 0);
+    expect(cache.get("g", 1)!.interests).toBe(parsed);
+    // Many events over few keys (repeat views) are counted, and re-homed.
+    const repeat = JSON.parse(JSON.stringify({ ...view("r"), event_count: 400, interests: { "item:p1": { w: 9, at: 1 } } })) as ProfileView;
+    cache.set("r", repeat, 0);
+    expect(Object.getPrototypeOf(cache.get("r", 1)!.interests)).toBeNull();
+  });
+
   it("is a pass-through with a zero TTL", () => {
     const cache = new ProfileCache(10, 0);
     cache.set("a", view("a"), 0);
