@@ -26,7 +26,7 @@ import {
 import { fmtMs, fmtRate, sleep } from "./stats";
 import { BENCH_EXPERIMENTS, catalog, createExperiments, createProfiles, migrate, POOL_SIZE, rankTarget, seedCatalog, visitorPassTarget, waitForQueueDrain } from "./workload";
 import { anonPool, surfaceMixLabel } from "./fixtures";
-import { isWarning, runMix } from "./mix";
+import { isWarning, runMix, settledCounts } from "./mix";
 import { runPage } from "./page";
 import { runRedis } from "./redis";
 
@@ -138,41 +138,24 @@ function started(served: ServedWorker, name: string, opts: HttpOptions): ServedW
   return served;
 }
 
+/**
+ * Stops a phase's workerd. An aura's queue consumer first finishes what the phase sent it (its counts quiet for
+ * 1.5 s, no reward-ledger row pending): phases share one persisted state, and workerd disposed in the middle of a
+ * consumer invocation leaves the pulls it wrote to the ledger unapplied until the sweeper takes them a minute
+ * later (in production an invocation runs to its end across a deploy); the next phase's bandit books would then
+ * read "NOT reconciled" for work the phase before left behind.
+ */
 async function stop(served: ServedWorker, opts: HttpOptions) {
   if (served.storage) {
     // A phase that failed before its schema existed has nothing to settle (the read throws): stop it anyway.
-    const settled = await settleQueueWork(served).catch(() => null);
-    if (settled && !settled.ok) opts.log(`  (stopping pid ${served.pid ?? "?"} with its queue work unsettled after ${settled.waitedMs} ms: ${settled.pending} reward-ledger rows pending)`);
+    const settled = await served.mf
+      .getD1Database("DB")
+      .then((db) => settledCounts(db, 1_500, 20_000, (c) => c.pendingLedger === 0))
+      .catch(() => null);
+    if (settled && !settled.settled) opts.log(`  (stopping pid ${served.pid ?? "?"} with its queue work unsettled after ${settled.waitedMs} ms: ${settled.counts.pendingLedger} reward-ledger rows pending)`);
   }
   await stopServed(served);
   opts.track(served, false);
-}
-
-/**
- * Waits until an aura's queue consumer has finished what the scenario sent it: the decision log stopped growing
- * for QUIET_MS and no reward-ledger row is pending. Phases share one persisted state, and workerd disposed in the
- * middle of a consumer invocation leaves the pulls it wrote to the ledger unapplied until the sweeper takes them
- * a minute later (in production an invocation runs to its end across a deploy); the next phase's bandit books
- * then read "NOT reconciled" for work the phase before left behind.
- */
-async function settleQueueWork(served: ServedWorker, timeoutMs = 20_000): Promise<{ ok: boolean; pending: number; waitedMs: number }> {
-  const QUIET_MS = 1_500;
-  const start = Date.now();
-  const db = await served.mf.getD1Database("DB");
-  const read = async () =>
-    (await db
-      .prepare("SELECT (SELECT COUNT(*) FROM decisions) AS decisions, (SELECT COUNT(*) FROM reward_ledger WHERE applied = 0) AS pending")
-      .first<{ decisions: number; pending: number }>()) ?? { decisions: 0, pending: 0 };
-  let last = await read();
-  let since = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    await sleep(250);
-    const now = await read();
-    if (now.decisions !== last.decisions) since = Date.now();
-    last = now;
-    if (now.pending === 0 && Date.now() - since >= QUIET_MS) return { ok: true, pending: 0, waitedMs: Date.now() - start };
-  }
-  return { ok: false, pending: last.pending, waitedMs: Date.now() - start };
 }
 
 const passSaturation = (r: LoadResult) => r.errors === 0 && r.latencyMs.p99 < SATURATION_P99_MS;

@@ -110,24 +110,28 @@ function acceptedEvents(kind: KindResult | undefined): number {
   return Object.entries(kind?.labels ?? {}).reduce((sum, [label, n]) => sum + (Number.parseInt(label, 10) || 0) * n, 0);
 }
 
-interface StoredCounts {
+export interface StoredCounts {
   events: number;
   feedbackStored: number;
   feedbackRejected: number;
   decisions: number;
+  /** Reward-ledger rows the consumer wrote and has not applied to the bandit shards yet. */
+  pendingLedger: number;
 }
 
 async function storedCounts(db: D1): Promise<StoredCounts> {
   const row = await db
     .prepare(
       `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM feedback WHERE status != 'rejected') AS stored,
-              (SELECT COUNT(*) FROM feedback WHERE status = 'rejected') AS rejected, (SELECT COUNT(*) FROM decisions) AS decisions`,
+              (SELECT COUNT(*) FROM feedback WHERE status = 'rejected') AS rejected, (SELECT COUNT(*) FROM decisions) AS decisions,
+              (SELECT COUNT(*) FROM reward_ledger WHERE applied = 0) AS pending`,
     )
-    .first<{ events: number; stored: number; rejected: number; decisions: number }>();
-  return { events: row?.events ?? 0, feedbackStored: row?.stored ?? 0, feedbackRejected: row?.rejected ?? 0, decisions: row?.decisions ?? 0 };
+    .first<{ events: number; stored: number; rejected: number; decisions: number; pending: number }>();
+  return { events: row?.events ?? 0, feedbackStored: row?.stored ?? 0, feedbackRejected: row?.rejected ?? 0, decisions: row?.decisions ?? 0, pendingLedger: row?.pending ?? 0 };
 }
 
-const sameCounts = (a: StoredCounts, b: StoredCounts) => a.events === b.events && a.feedbackStored === b.feedbackStored && a.feedbackRejected === b.feedbackRejected && a.decisions === b.decisions;
+const sameCounts = (a: StoredCounts, b: StoredCounts) =>
+  a.events === b.events && a.feedbackStored === b.feedbackStored && a.feedbackRejected === b.feedbackRejected && a.decisions === b.decisions && a.pendingLedger === b.pendingLedger;
 
 /**
  * The hero bandit's books, exactly: every pull and success the consumer wrote to the reward ledger has reached the
@@ -159,8 +163,11 @@ async function banditBooks(db: D1, origin: string, timeoutMs: number, expected?:
   };
 }
 
-/** Polls until the counts stop moving for `quietMs` (the consumer's 1 s batch window, with room), or `timeoutMs`. */
-async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (c: StoredCounts) => boolean = () => true): Promise<{ counts: StoredCounts; waitedMs: number }> {
+/**
+ * Polls until the counts stop moving for `quietMs` (the consumer's 1 s batch window, with room) and satisfy `done`,
+ * or `timeoutMs` passes (`settled` false).
+ */
+export async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (c: StoredCounts) => boolean = () => true): Promise<{ counts: StoredCounts; waitedMs: number; settled: boolean }> {
   const start = Date.now();
   let last = await storedCounts(db);
   let since = Date.now();
@@ -170,9 +177,9 @@ async function settledCounts(db: D1, quietMs: number, timeoutMs: number, done: (
     if (!sameCounts(now, last)) {
       last = now;
       since = Date.now();
-    } else if (Date.now() - since >= quietMs && done(now)) break;
+    } else if (Date.now() - since >= quietMs && done(now)) return { counts: last, waitedMs: Date.now() - start, settled: true };
   }
-  return { counts: last, waitedMs: Date.now() - start };
+  return { counts: last, waitedMs: Date.now() - start, settled: false };
 }
 
 /**

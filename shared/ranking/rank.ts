@@ -188,8 +188,8 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   // Visitor interests as a dense vector over the feature vocabulary (touched entries reset at the end).
   const touched: number[] = [];
   if (visitor.personalized && visitor.interests) {
-    const { features, weights } = visitor.interests;
     if (visitor.interests.index !== index) throw new Error("interests built for another rank index");
+    const { features, weights } = visitor.interests;
     for (let k = 0; k < features.length; k++) {
       const f = features[k]!;
       const v = weights[k]!;
