@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "../shared/catalog/demo";
 import { hashVisitorId } from "../shared/privacy";
 import { app } from "./app";
+import { event } from "./feature-store/contract";
 import { isolateProfileCache, PROFILE_STALE_IF_ERROR_MS } from "./services";
 import { call, consentAll, json, minutesAgo, seedDemo, waitFor } from "./test/helpers";
 
@@ -324,8 +325,10 @@ describe("the hot path", () => {
       expect(res.status).toBe(200);
       return json<RankBody>(res);
     };
+    // Past the stale-while-revalidate window (see the next test), so the request itself asks the store.
+    const window = Number(env.PROFILE_STALE_WHILE_REVALIDATE_MS ?? "0");
     for (const [anonId, expiredMsAgo, status] of [
-      ["anon_stale_recent", 1_000, "stale"],
+      ["anon_stale_recent", window + 1_000, "stale"],
       ["anon_stale_old", PROFILE_STALE_IF_ERROR_MS + 1_000, "unavailable"],
     ] as const) {
       await postEvents({ anon_id: anonId, consent: consentAll, events: [{ type: "quiz_answer", ts: minutesAgo(3), quiz: { question: "skill", answer: "pro" } }] });
@@ -345,6 +348,51 @@ describe("the hot path", () => {
       expect(body.segment, anonId).toEqual(expected.segment);
       expect(body.items.map((i) => i.content_id), anonId).toEqual(expected.items.map((i) => i.content_id));
     }
+  });
+
+  it("answers a returning visitor from a copy just past its TTL, and revalidates it after the answer", async () => {
+    const cache = isolateProfileCache(env);
+    const ttl = Number(env.PROFILE_CACHE_TTL_MS ?? "2000");
+    expect(Number(env.PROFILE_STALE_WHILE_REVALIDATE_MS)).toBeGreaterThan(1_000);
+    const anonId = `anon_swr_${crypto.randomUUID().slice(0, 8)}`;
+    const carousel = { surface_id: "homepage.carousel", user_ctx: { anon_id: anonId, consent: consentAll } };
+    await postEvents({ anon_id: anonId, consent: consentAll, events: [{ type: "quiz_answer", ts: minutesAgo(3), quiz: { question: "skill", answer: "pro" } }] });
+    const fresh = await rank(carousel);
+    const held = cache.held(anonId)!;
+    const expireSecondAgo = () => cache.set(anonId, held, Date.now() - ttl - 1_000);
+
+    // A store that answers after 500 ms, past the 25 ms read budget: a request that waited for it would be
+    // answered as "stale" (the previous test); this one does not wait, and is decided from the copy.
+    const slow = {
+      idFromName: (name: string) => env.VISITOR_PROFILES.idFromName(name),
+      get: () => ({ getProfileJsonIfChanged: () => new Promise((resolve) => setTimeout(() => resolve({ unchanged: true }), 500)) }),
+    } as unknown as Env["VISITOR_PROFILES"];
+    expireSecondAgo();
+    const served = cache.servedWhileRevalidating;
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (line: string) => void warnings.push(line);
+    let body: RankBody;
+    try {
+      body = await json<RankBody>(await call("/v1/rank", { body: carousel, env: { ...env, VISITOR_PROFILES: slow, FEATURE_STORE_TIMEOUT_MS: "25" } }));
+    } finally {
+      console.warn = warn;
+    }
+    expect(body.profile_status).toBe("ok");
+    expect(body.segment).toEqual(fresh.segment);
+    expect(body.items.map((i) => i.content_id)).toEqual(fresh.items.map((i) => i.content_id));
+    expect(cache.servedWhileRevalidating).toBe(served + 1);
+    // Its background read ran past the budget after the answer: logged, and the copy stays for the next request.
+    expect(warnings.map((w) => JSON.parse(w) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ background_revalidation: true }));
+    expect(cache.held(anonId)).toBe(held);
+
+    // Another isolate writes: the visitor's Durable Object changes behind this isolate's copy. The next request is
+    // still answered from the copy, and the read after the answer brings the store's profile in.
+    await env.VISITOR_PROFILES.get(env.VISITOR_PROFILES.idFromName(anonId)).applyEventsJson(anonId, null, null, [event({ type: "page_view", ts: Date.now(), product_id: "p1" })]);
+    expireSecondAgo();
+    expect((await rank(carousel)).profile_status).toBe("ok");
+    expect(cache.held(anonId)!.event_count).toBe(2);
+    expect(cache.servedWhileRevalidating).toBe(served + 2);
   });
 
   it("gives every decision an unguessable request id", async () => {

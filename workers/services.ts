@@ -39,9 +39,9 @@ const durableObjectBreakers = new WeakMap<object, CircuitBreaker>();
  */
 export const PROFILE_STALE_IF_ERROR_MS = 5 * 60_000;
 
-/** The isolate's profile cache (created on first use with the configured TTL). */
+/** The isolate's profile cache (created on first use with the configured TTL and stale-while-revalidate window). */
 export function isolateProfileCache(env: Env): ProfileCache {
-  profileCache ??= new ProfileCache(10_000, Number(env.PROFILE_CACHE_TTL_MS ?? "2000"), PROFILE_STALE_IF_ERROR_MS);
+  profileCache ??= new ProfileCache(10_000, Number(env.PROFILE_CACHE_TTL_MS ?? "2000"), PROFILE_STALE_IF_ERROR_MS, Number(env.PROFILE_STALE_WHILE_REVALIDATE_MS ?? "0"));
   return profileCache;
 }
 

@@ -120,7 +120,7 @@ function slotRequest(page: RankRequest, surfaceId: string, productId: string | n
 }
 
 async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHost: string, requestId: string): Promise<Prepared> {
-  const [snapshot, experiments, read] = await Promise.all([getSnapshot(env, ctx), getBanditSnapshot(env, ctx).catch(() => null), readProfile(env, visitor.unitId, visitor.consent, requestId)]);
+  const [snapshot, experiments, read] = await Promise.all([getSnapshot(env, ctx), getBanditSnapshot(env, ctx).catch(() => null), readProfile(env, visitor.unitId, visitor.consent, requestId, ctx)]);
   let segment: SegmentBody | null = null;
   if (visitor.consent.includes("personalization")) {
     const device = resolveDevice(undefined, visitor.userAgent);

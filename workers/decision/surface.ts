@@ -23,13 +23,14 @@ export interface ProfileRead {
 }
 
 /** The visitor's profile when consent allows; a slow or failing store degrades to cold start, never fails. */
-export async function readProfile(env: Env, anonId: string, consent: readonly string[], requestId: string): Promise<ProfileRead> {
+export async function readProfile(env: Env, anonId: string, consent: readonly string[], requestId: string, ctx?: Pick<ExecutionContext, "waitUntil">): Promise<ProfileRead> {
   if (!consent.includes("personalization")) return { profile: null, status: "not_used" };
   // Opt-outs come from an isolate-cached set (workers/privacy/opt-out.ts): no D1 query here, and an opted-out
   // visitor's profile is neither read nor written.
   if ((await optOutGuard(env, undefined, anonId, consent)).optedOut) return { profile: null, status: "not_used", optedOut: true };
   const store = featureStore(env);
-  const cached = store.peek(anonId);
+  // Given ctx, a copy a little past its TTL answers now and is revalidated after the answer (profile-cache.ts).
+  const cached = store.peek(anonId, ctx);
   if (cached !== undefined) return { profile: cached, status: cached ? "ok" : "new_visitor" };
   try {
     // The read's deadline (FEATURE_STORE_TIMEOUT_MS) is the circuit breaker's, inside the store: one timer, not two.

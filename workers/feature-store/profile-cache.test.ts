@@ -212,6 +212,134 @@ describe("CachedFeatureStore revalidation", () => {
   });
 });
 
+describe("CachedFeatureStore: stale while revalidating", () => {
+  /** A store holding "v", whose reads resolve only when the test says; counts reads and revalidations. */
+  function slowStore() {
+    const stored = new Map<string, ProfileView>([["v", { ...view("v"), event_count: 3 }]]);
+    const calls = { reads: 0, revalidations: 0 };
+    const pending: (() => void)[] = [];
+    let failNext = false;
+    const answer = <T>(f: () => T): Promise<T> =>
+      new Promise((resolve, reject) =>
+        pending.push(() => {
+          if (failNext) {
+            failNext = false;
+            reject(new Error("store down"));
+          } else resolve(f());
+        }),
+      );
+    const inner: FeatureStore = {
+      name: "slow",
+      getProfile: (id) => (calls.reads++, answer(() => (stored.has(id) ? structuredClone(stored.get(id)!) : null))),
+      revalidate: (id, version) => {
+        calls.revalidations++;
+        return answer(() => {
+          const p = stored.get(id);
+          if (!p) return null;
+          return profileVersion(p) === version ? ("unchanged" as const) : structuredClone(p);
+        });
+      },
+      applyEvents: async (id) => {
+        const prev = stored.get(id) ?? view(id);
+        stored.set(id, { ...prev, event_count: prev.event_count + 1, last_seen: prev.last_seen + 1 });
+        return structuredClone(stored.get(id)!);
+      },
+      erase: async (id) => stored.delete(id),
+    };
+    const settle = async () => {
+      while (pending.length) pending.shift()!();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    return { stored, calls, inner, settle, failNext: () => (failNext = true) };
+  }
+
+  /** waitUntil as a request's ExecutionContext has it: collects the work left running after the answer. */
+  function context() {
+    const work: Promise<unknown>[] = [];
+    return { work, ctx: { waitUntil: (p: Promise<unknown>) => void work.push(p) } };
+  }
+
+  /** The cache with a 10 ms TTL and a 1 s window, holding "v" as read from the store at `readAt`. */
+  async function heldAt(readAt: number) {
+    const fake = slowStore();
+    const cache = new ProfileCache(10, 10, 0, 1000);
+    const store = new CachedFeatureStore(fake.inner, cache);
+    const loading = store.load("v");
+    await fake.settle();
+    const first = (await loading)!;
+    cache.set("v", first, readAt);
+    return { ...fake, cache, store, first };
+  }
+
+  it("answers an expired copy at once and revalidates it once in the background, however many requests come", async () => {
+    const { calls, cache, store, first, stored, settle } = await heldAt(Date.now() - 20);
+    const { work, ctx } = context();
+    // Expired 10 ms ago, inside the window: three requests are answered from the copy without waiting.
+    expect(store.peek("v", ctx)).toBe(first);
+    expect(store.peek("v", ctx)).toBe(first);
+    expect(store.peek("v", ctx)).toBe(first);
+    expect(work).toHaveLength(1);
+    expect(calls).toEqual({ reads: 1, revalidations: 1 });
+    expect(cache.servedWhileRevalidating).toBe(3);
+    // Another isolate wrote meanwhile: the background read brings it in, for the next request.
+    stored.set("v", { ...first, event_count: 4, last_seen: first.last_seen + 1 });
+    await settle();
+    await Promise.all(work);
+    const next = store.peek("v", ctx);
+    expect(next?.event_count).toBe(4);
+    expect(work).toHaveLength(1);
+  });
+
+  it("waits for the store past the window, and without a context (no waitUntil) as before", async () => {
+    const old = await heldAt(Date.now() - 2000);
+    const { work, ctx } = context();
+    expect(old.store.peek("v", ctx)).toBeUndefined();
+    expect(work).toHaveLength(0);
+    const recent = await heldAt(Date.now() - 20);
+    expect(recent.store.peek("v")).toBeUndefined();
+    expect(recent.calls.revalidations).toBe(0);
+    // Off (window 0): nothing expired is served.
+    const off = new CachedFeatureStore(recent.inner, new ProfileCache(10, 10));
+    expect(off.peek("v", ctx)).toBeUndefined();
+  });
+
+  it("logs a failed background read and lets the next request try again; the copy keeps serving", async () => {
+    const { calls, store, first, settle, failNext } = await heldAt(Date.now() - 20);
+    const { work, ctx } = context();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (line: string) => void warnings.push(line);
+    try {
+      failNext();
+      expect(store.peek("v", ctx)).toBe(first);
+      await settle();
+      await Promise.all(work);
+      expect(warnings).toHaveLength(1);
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ level: "warn", feature_store: "store down", background_revalidation: true });
+      expect(store.peek("v", ctx)).toBe(first);
+      expect(calls.revalidations).toBe(2);
+      await settle();
+      await Promise.all(work);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it("keeps a write this isolate made while the background read was out, and serves nothing erased here", async () => {
+    const { cache, store, first, settle } = await heldAt(Date.now() - 20);
+    const { work, ctx } = context();
+    expect(store.peek("v", ctx)).toBe(first);
+    const written = await store.applyEvents("v", null, null, [{ id: "e1" } as IncomingEvent]);
+    expect(written).not.toBe(first);
+    await settle();
+    await Promise.all(work);
+    expect(cache.held("v")).toBe(written);
+    expect(store.peek("v", ctx)).toBe(written);
+    await store.erase("v");
+    expect(store.peek("v", ctx)).toBeUndefined();
+  });
+});
+
 describe("CachedFeatureStore and events the store already applied", () => {
   const event = (id: string): IncomingEvent => ({ id, type: "page_view", ts: 1, page_type: null, category: null, product_id: null, query: null, quiz: null, entry: null });
 

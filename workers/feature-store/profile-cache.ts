@@ -7,6 +7,11 @@
 // also remembers which events it saw the store apply, so the queue consumer's repeat of the request path's write
 // costs no second call to the store when both run in this isolate. And when the store cannot be read, a copy that
 // expired a few minutes ago at most stands in for it (staleCopy), rather than cold start.
+//
+// A request that can leave work running after its answer (it has a waitUntil) does not wait for the revalidation
+// either: a profile expired by less than the stale-while-revalidate window is answered at once, and one store read
+// per visitor goes out in the background to refresh it for the next request. A returning visitor then never waits
+// on the store's network hop, and sees what other isolates wrote one request later than they would otherwise.
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { profileVersion, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
@@ -21,7 +26,15 @@ interface Entry {
    * marks; this is one (issue 9).
    */
   applied: string;
+  /** When a background revalidation of this entry started (0: none in flight); see ProfileCache.whileRevalidating. */
+  refreshing: number;
 }
+
+/**
+ * How long a background revalidation counts as in flight: past it, another request may start one. Far above the
+ * store's read deadline (FEATURE_STORE_TIMEOUT_MS), so only a read that never settled is raced.
+ */
+const REFRESH_IN_FLIGHT_MS = 5_000;
 
 /**
  * How many applied event ids an entry remembers. A storefront batch is a handful of events, and the queue consumer
@@ -69,12 +82,18 @@ export class ProfileCache {
   knownApplied = 0;
   /** Expired profiles served because the store could not be read (staleCopy). */
   servedStale = 0;
+  /** Expired profiles served while a background read revalidated them (whileRevalidating). */
+  servedWhileRevalidating = 0;
 
-  /** `staleIfErrorMs`: how long past its TTL an entry may still stand in for a store that cannot be read. */
+  /**
+   * `staleIfErrorMs`: how long past its TTL an entry may still stand in for a store that cannot be read.
+   * `staleWhileRevalidateMs`: how long past its TTL an entry may be served while the store is read in the background.
+   */
   constructor(
     private readonly maxEntries: number,
     private readonly ttlMs: number,
     private readonly staleIfErrorMs = 0,
+    private readonly staleWhileRevalidateMs = 0,
   ) {}
 
   /** The cached profile (null = known to have none), or undefined on a miss. */
@@ -100,6 +119,27 @@ export class ProfileCache {
     return entry.profile;
   }
 
+  /**
+   * After `get` missed: the profile held for the visitor when it expired less than staleWhileRevalidateMs ago
+   * (undefined: none such). `refresh` is true for the one caller that should read the store in the background;
+   * callers while that read is in flight get the copy with `refresh` false. A failed read is reported with
+   * refreshFailed, so the next request tries again.
+   */
+  whileRevalidating(anonId: string, now: number): { profile: ProfileView | null; refresh: boolean } | undefined {
+    const entry = this.entries.get(anonId);
+    if (!entry || now - entry.expires >= this.staleWhileRevalidateMs) return undefined;
+    this.servedWhileRevalidating++;
+    const refresh = entry.refreshing === 0 || now - entry.refreshing >= REFRESH_IN_FLIGHT_MS;
+    if (refresh) entry.refreshing = now;
+    return { profile: entry.profile, refresh };
+  }
+
+  /** A background revalidation of the visitor's entry failed: the next request may start another. */
+  refreshFailed(anonId: string): void {
+    const entry = this.entries.get(anonId);
+    if (entry) entry.refreshing = 0;
+  }
+
   /** The entry's profile whether or not it has expired (undefined: none held), without counting. */
   held(anonId: string): ProfileView | null | undefined {
     return this.entries.get(anonId)?.profile;
@@ -118,7 +158,7 @@ export class ProfileCache {
     // A profile held already (revalidated unchanged) was re-homed when it came in.
     const held = profile === null || profile === previous?.profile ? profile : holdable(profile);
     this.entries.delete(anonId);
-    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied });
+    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied, refreshing: 0 });
     // Map iteration order is insertion order: the first key is the oldest write.
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
@@ -155,10 +195,26 @@ export class CachedFeatureStore implements FeatureStore {
 
   /**
    * The profile when this isolate holds it (null: known to have none), else undefined; counted as a hit or miss.
-   * Synchronous, so the hot path answers a hit without a promise or a timeout timer.
+   * Synchronous, so the hot path answers a hit without a promise or a timeout timer. Given `ctx`, a profile
+   * expired within the stale-while-revalidate window is answered too, and revalidated in the background (at most
+   * one read per visitor in flight); a failed background read is logged and leaves the copy for the next request
+   * to try again.
    */
-  peek(anonId: string): ProfileView | null | undefined {
-    return this.cache.get(anonId, Date.now());
+  peek(anonId: string, ctx?: Pick<ExecutionContext, "waitUntil">): ProfileView | null | undefined {
+    const now = Date.now();
+    const fresh = this.cache.get(anonId, now);
+    if (fresh !== undefined || !ctx) return fresh;
+    const stale = this.cache.whileRevalidating(anonId, now);
+    if (stale === undefined) return undefined;
+    if (stale.refresh) {
+      ctx.waitUntil(
+        this.load(anonId).catch((err: unknown) => {
+          this.cache.refreshFailed(anonId);
+          console.warn(JSON.stringify({ level: "warn", feature_store: err instanceof Error ? err.message : String(err), background_revalidation: true }));
+        }),
+      );
+    }
+    return stale.profile;
   }
 
   /**

@@ -41,7 +41,7 @@ assistantRouter.post("/", async (c) => {
     throw new ApiError(503, "catalog_unavailable", "the catalog could not be loaded; try again shortly");
   });
   const rankReq = RankRequest.parse({ surface_id: "checkout.upsell", limit: 8, user_ctx: req.user_ctx, ...(req.cart.length ? { context: { cart: req.cart } } : {}) });
-  const read = await readProfile(c.env, req.user_ctx.anon_id, req.user_ctx.consent, c.get("requestId"));
+  const read = await readProfile(c.env, req.user_ctx.anon_id, req.user_ctx.consent, c.get("requestId"), c.executionCtx);
   const experiments = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
   const ranking = decideSurface(c.env, c.executionCtx, snapshot, experiments, rankReq, read, { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") ?? null, ownHost: hostnameOf(c.req.url) });
   const titles = new Map(snapshot.index.items.map((i) => [i.id, i.title]));

@@ -24,7 +24,7 @@ rank.post("/", async (c) => {
   if (!surfaces.includes(req.surface_id)) {
     throw new ApiError(400, "unknown_surface", new UnknownSurfaceError(req.surface_id, surfaces).message, [{ field: "surface_id", message: `known surfaces: ${surfaces.join(", ")}` }]);
   }
-  const read = await readProfile(c.env, req.user_ctx.anon_id, req.user_ctx.consent, c.get("requestId"));
+  const read = await readProfile(c.env, req.user_ctx.anon_id, req.user_ctx.consent, c.get("requestId"), c.executionCtx);
   const experiments = await getBanditSnapshot(c.env, c.executionCtx).catch(() => null);
   const body = decideSurface(c.env, c.executionCtx, snapshot, experiments, req, read, {
     requestId: c.get("requestId"),
