@@ -5,7 +5,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "undici";
 import type { Target } from "./loadgen";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, type ServedWorker } from "./server";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, type ServedWorker, type WranglerConfig } from "./server";
 import { prepareRankRun } from "./workload";
 
 export class Cdp {
@@ -111,12 +111,12 @@ export interface InspectedRankRun {
  * The rank scenario against the bundle in a pinned workerd with its inspector open: `body` profiles it, then the
  * inspector is closed and workerd stopped. `stateName` names its state directory.
  */
-export async function withInspectedRankRun<T>(stateName: string, items: number, rate: number, body: (run: InspectedRankRun) => Promise<T>): Promise<T> {
+export async function withInspectedRankRun<T>(stateName: string, items: number, rate: number, body: (run: InspectedRankRun) => Promise<T>, cfg?: WranglerConfig): Promise<T> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const bundle = bundleWorker();
   const markers = moduleMarkers(readFileSync(bundle.path, "utf8"));
-  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, stateName)), [], undefined, (o) => ({ ...o, inspectorPort: 0 }));
+  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, stateName)), [], cfg, (o) => ({ ...o, inspectorPort: 0 }));
   try {
     if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const { target } = await prepareRankRun(served, items, rate);

@@ -2,7 +2,7 @@
 // schedule that alternates them, and the interval on the per-round differences.
 import { describe, expect, it } from "vitest";
 import { mergeBlocks, type LoadResult } from "./loadgen";
-import { interleavedSchedule, pageLabel, pagesFilled, proxyFirst } from "./page";
+import { INTERLEAVED_SIDES, interleavedSchedule, pageLabel, pagesFilled, roundOrder } from "./page";
 import { pairedInterval } from "./stats";
 
 function block(over: Partial<LoadResult>): LoadResult {
@@ -72,13 +72,19 @@ describe("mergeBlocks", () => {
 });
 
 describe("the interleaved schedule", () => {
-  it("covers the case's measured seconds per side in an even number of rounds, the first side alternating", () => {
+  it("covers the case's measured seconds per side in whole rotations, each side in each place equally often", () => {
     for (const [durationS, quick] of [[12, false], [3, true]] as const) {
       const s = interleavedSchedule(durationS, quick);
-      expect(s.rounds % 2).toBe(0);
+      expect(s.rounds % INTERLEAVED_SIDES).toBe(0);
       expect(s.rounds * s.blockS).toBeCloseTo(durationS, 9);
-      const firsts = Array.from({ length: s.rounds }, (_, k) => proxyFirst(k));
-      expect(firsts.filter(Boolean)).toHaveLength(s.rounds / 2);
+      // places[side][place]: how many rounds put that side in that place.
+      const places = Array.from({ length: INTERLEAVED_SIDES }, () => new Array<number>(INTERLEAVED_SIDES).fill(0));
+      for (let k = 0; k < s.rounds; k++) {
+        const order = roundOrder(k);
+        expect([...order].sort()).toEqual(Array.from({ length: INTERLEAVED_SIDES }, (_, i) => i));
+        order.forEach((side, place) => places[side]![place]!++);
+      }
+      for (const row of places) expect(row).toEqual(new Array<number>(INTERLEAVED_SIDES).fill(s.rounds / INTERLEAVED_SIDES));
     }
   });
 });

@@ -9,15 +9,15 @@
 //   aura              aura's page, visitors consenting to personalization;
 //   aura-no-consent   aura's page without consent (no profile read, no segment).
 // aura also gets the D1 process's CPU per page (the decision log's writes, with the consumer attached).
+// Each case also gets its time to first byte, pooled over the rounds (as page.ts measures it).
 //
 //   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector '[data-aura-slot]']
 //                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent]
 import { cpus } from "node:os";
 import { join } from "node:path";
-import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type TargetRequest } from "./loadgen";
-import { PAGE_RATE, pageLabel, pagesFilled, pageView, pageVisitors, plainProxyOptions, PLAIN_PROXY_SCRIPT, startOrigin, storefrontPage } from "./page";
+import { PAGE_RATE, pageLabel, pagesFilled, pageView, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, withScript } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, type ServedWorker } from "./server";
 import { round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
@@ -27,23 +27,6 @@ const seconds = numberOption("seconds", 4);
 const detached = flagOption("detached");
 const selector = option("selector", "[data-aura-slot]");
 const wanted = option("cases", "proxy,rewriter,rewriter-fill,aura,aura-no-consent").split(",");
-
-/** Eight cards of fixed markup, about the size of a rendered slot. */
-const FIXED_SLOT = '<li class="aura-item"><a class="aura-link" href="/products/x"><img class="aura-image" src="/a.jpg" alt=""><span class="aura-title">A product title</span></a></li>'.repeat(8);
-
-/** The plain proxy's fetch, then its response through an HTMLRewriter: none (no handler) or aura's selector. */
-function rewriterScript(fill: boolean): string {
-  const proxy = PLAIN_PROXY_SCRIPT.replace("return fetch(", "const res = await fetch(");
-  const handler = fill
-    ? `.on(${JSON.stringify(selector)}, { element(el) { el.setAttribute("data-aura-rendered", "server"); el.setInnerContent(${JSON.stringify(FIXED_SLOT)}, { html: true }); } })`
-    : "";
-  return proxy.replace(/\n {2}\},\n\};$/, `\n    return new HTMLRewriter()${handler}.transform(res);\n  },\n};`);
-}
-
-function withScript(options: MiniflareOptions, script: string): MiniflareOptions {
-  if (!("workers" in options)) throw new Error("expected a workers list");
-  return { ...options, workers: options.workers.map((w: WorkerOptions) => ({ ...w, script })) };
-}
 
 interface Case {
   name: string;
@@ -63,8 +46,8 @@ async function main(): Promise<void> {
     servers.push(aura);
     const proxyOptions = plainProxyOptions([], cfg, origin.url);
     const proxy = await serve(proxyOptions, "plain-proxy", []);
-    const rewriter = await serve(withScript(proxyOptions, rewriterScript(false)), "plain-proxy", []);
-    const rewriterFill = await serve(withScript(proxyOptions, rewriterScript(true)), "plain-proxy", []);
+    const rewriter = await serve(withScript(proxyOptions, rewriterScript(false, selector)), "plain-proxy", []);
+    const rewriterFill = await serve(withScript(proxyOptions, rewriterScript(true, selector)), "plain-proxy", []);
     servers.push(proxy, rewriter, rewriterFill);
     if (pinning.enabled) for (const s of [...servers, aura.storage!]) pinServed(s, pinning.serverCore!);
 
@@ -84,13 +67,17 @@ async function main(): Promise<void> {
     const perRound = PAGE_RATE * seconds;
     const views = (consent: boolean): TargetRequest[] =>
       Array.from({ length: perRound }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!, consent));
-    const figures = new Map(cases.map((c) => [c.name, { cpu: [] as number[], d1: [] as number[], filled: 0, pages: 0 }]));
+    const figures = new Map(cases.map((c) => [c.name, { cpu: [] as number[], d1: [] as number[], ttfb: [] as number[], filled: 0, pages: 0 }]));
     // Round 0 warms every case up and is not counted.
     for (let r = 0; r <= rounds; r++) {
       for (const c of r % 2 === 0 ? cases : [...cases].reverse()) {
         const before = c.served.pid ? processCpuMs(c.served.pid) : null;
         const d1Before = c.served === aura && aura.storage?.pid ? processCpuMs(aura.storage.pid) : null;
-        const run = await fixedRate({ origin: c.served.url.origin, method: "GET", path: "/", bodies: null, requests: views(c.consent), label: pageLabel }, { rate: PAGE_RATE, durationS: seconds, connections: 64, serverPid: c.served.pid });
+        const ttfb: number[] = [];
+        const run = await fixedRate(
+          { origin: c.served.url.origin, method: "GET", path: "/", bodies: null, requests: views(c.consent), label: pageLabel, firstByte: true },
+          { rate: PAGE_RATE, durationS: seconds, connections: 64, serverPid: c.served.pid, onAnswer: (_due, ms) => ttfb.push(ms) },
+        );
         // The decision log's consumer and writes finish in the pause, and are counted with the pages that caused
         // them (an idle workerd adds a few µs per page over the pause).
         await sleep(1000);
@@ -101,6 +88,7 @@ async function main(): Promise<void> {
         if (before === null || after === null) throw new Error("workerd's CPU time could not be read (no /proc for its pid)");
         f.cpu.push(round(((after - before) * 1000) / Math.max(1, run.ok)));
         if (d1Before !== null && d1After !== null) f.d1.push(round(((d1After - d1Before) * 1000) / Math.max(1, run.ok)));
+        f.ttfb.push(...ttfb);
         f.filled += pagesFilled(run);
         f.pages += run.ok;
       }
@@ -109,7 +97,8 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const f = figures.get(c.name)!;
       const d1 = f.d1.length > 0 ? `; D1 process ${round(summarize(f.d1).p50)} µs/page` : "";
-      console.log(`  ${c.name}: median ${round(summarize(f.cpu).p50)} µs/page (${f.cpu.join(" ")})${d1}; pages with 3 slots filled ${f.filled} of ${f.pages}`);
+      const t = summarize(f.ttfb);
+      console.log(`  ${c.name}: median ${round(summarize(f.cpu).p50)} µs/page (${f.cpu.join(" ")})${d1}; TTFB pooled over the rounds p50 ${round(t.p50)} ms, p99 ${round(t.p99)} ms; pages with 3 slots filled ${f.filled} of ${f.pages}`);
     }
   } finally {
     for (const s of servers) await (s.storage ? stopServed(s) : s.mf.dispose());

@@ -57,6 +57,27 @@ export function plainProxyOptions(logs: string[], cfg: WranglerConfig, originUrl
   return { ...base, workers: base.workers.map((w: WorkerOptions) => ({ ...w, name: "plain-proxy", script: PLAIN_PROXY_SCRIPT, bindings: { ORIGIN_URL: originUrl } })) };
 }
 
+/** Eight cards of fixed markup, about the size of a rendered slot. */
+const FIXED_SLOT = '<li class="aura-item"><a class="aura-link" href="/products/x"><img class="aura-image" src="/a.jpg" alt=""><span class="aura-title">A product title</span></a></li>'.repeat(8);
+
+/**
+ * The plain proxy's fetch, then its response through an HTMLRewriter: with no handler, or (`fill`) with aura's slot
+ * selector filling each slot with fixed HTML and marking it rendered, as the CDN does, but deciding nothing.
+ */
+export function rewriterScript(fill: boolean, selector = "[data-aura-slot]"): string {
+  const proxy = PLAIN_PROXY_SCRIPT.replace("return fetch(", "const res = await fetch(");
+  const handler = fill
+    ? `.on(${JSON.stringify(selector)}, { element(el) { el.setAttribute("data-aura-rendered", "server"); el.setInnerContent(${JSON.stringify(FIXED_SLOT)}, { html: true }); } })`
+    : "";
+  return proxy.replace(/\n {2}\},\n\};$/, `\n    return new HTMLRewriter()${handler}.transform(res);\n  },\n};`);
+}
+
+/** `options` with every worker's script replaced. */
+export function withScript(options: MiniflareOptions, script: string): MiniflareOptions {
+  if (!("workers" in options)) throw new Error("expected a workers list");
+  return { ...options, workers: options.workers.map((w: WorkerOptions) => ({ ...w, script })) };
+}
+
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 function card(item: Item, position: number): string {
@@ -204,26 +225,29 @@ interface PageCase {
 const signedMs = (ms: number) => `${ms < 0 ? "−" : "+"}${fmtMs(Math.abs(ms))}`;
 const ttfb = (r: LoadResult) => `TTFB p50 ${fmtMs(r.latencyMs.p50)} p95 ${fmtMs(r.latencyMs.p95)} p99 ${fmtMs(r.latencyMs.p99)}`;
 
+/** The Workers measured in alternating blocks: the plain proxy, aura's uncacheable page, and the rewriter floor. */
+export const INTERLEAVED_SIDES = 3;
+
 /**
- * The judged comparison's schedule: the plain proxy and aura's uncacheable page are measured in alternating blocks
- * (proxy first in even rounds, aura first in odd ones, so a drift of the machine falls on both alike), with a
- * pause after each block for what a block leaves behind (aura's queue consumer writing its decision logs) to
- * finish before the other side's block. Measured one after the other, minutes apart, the two p99s differed by
- * anything from −16 to +31 ms over runs of the same code, more than either Worker moved them.
+ * The judged comparison's schedule: the plain proxy, aura's uncacheable page and the rewriter floor are measured in
+ * blocks that take turns (the side going first rotates from round to round, so a drift of the machine falls on all
+ * alike), with a pause after each block for what a block leaves behind (aura's queue consumer writing its decision
+ * logs) to finish before the next side's block. Measured one after the other, minutes apart, the proxy's and aura's
+ * p99s differed by anything from −16 to +31 ms over runs of the same code, more than either Worker moved them.
  */
 export function interleavedSchedule(durationS: number, quick: boolean): { rounds: number; blockS: number; pauseS: number } {
-  const rounds = quick ? 2 : 6;
+  const rounds = quick ? INTERLEAVED_SIDES : 2 * INTERLEAVED_SIDES;
   return { rounds, blockS: durationS / rounds, pauseS: quick ? 0.5 : 1 };
 }
 
-/** Which side runs first in a round of the interleaved schedule. */
-export const proxyFirst = (round: number): boolean => round % 2 === 0;
+/** The order of the sides (their indices) in a round of the interleaved schedule: a rotation, one step per round. */
+export const roundOrder = (round: number, sides = INTERLEAVED_SIDES): number[] => Array.from({ length: sides }, (_, i) => (round + i) % sides);
 
-/** How the judged comparison was measured, and how much its p99 difference moved from round to round. */
+/** How a comparison was measured, and how much its p99 difference moved from round to round. */
 export function interleavedLine(schedule: { rounds: number; blockS: number; pauseS: number }, roundDiffs: readonly number[]): string {
   const { mean, low, high } = pairedInterval(roundDiffs);
   const interval = low === null || high === null ? "" : ` (95 % CI ${signedMs(round(low))} to ${signedMs(round(high))})`;
-  return `interleaved with the plain proxy: ${schedule.rounds} rounds of ${schedule.blockS} s per side, the side going first alternating, ${schedule.pauseS} s pause after each block; p99 difference per round (${Math.round(PAGE_RATE * schedule.blockS)} pages a side, so a round's p99 rests on its ${Math.max(1, Math.round(PAGE_RATE * schedule.blockS * 0.01))} slowest): ${roundDiffs.map((d) => signedMs(round(d))).join(", ")}, mean ${signedMs(round(mean))}${interval}; the row's p99 pools every round`;
+  return `interleaved with the plain proxy (and the other side): ${schedule.rounds} rounds of ${schedule.blockS} s per side, the side going first rotating, ${schedule.pauseS} s pause after each block; p99 difference per round (${Math.round(PAGE_RATE * schedule.blockS)} pages a side, so a round's p99 rests on its ${Math.max(1, Math.round(PAGE_RATE * schedule.blockS * 0.01))} slowest): ${roundDiffs.map((d) => signedMs(round(d))).join(", ")}, mean ${signedMs(round(mean))}${interval}; the row's p99 pools every round`;
 }
 
 export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> {
@@ -253,22 +277,33 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
     const miss: PageCase = { id: "page_personalized_miss", name: "aura, a new URL per request (cacheable): cache miss + origin fetch + decisions + rewrite + cache put", path: (k) => `/?u=${runTag}-${k}` };
     const hit: PageCase = { id: "page_personalized_cached", name: "aura, as configured: one cacheable URL, page cache hits per (URL, segment, variant) after warm-up", path: () => "/" };
     const proxyCase: PageCase = { id: "page_plain_proxy", name: "plain proxy Worker (fetch and return)", path: bypass.path };
+    // What any personalization of this page through HTMLRewriter pays, deciding nothing: the target's floor.
+    const floorCase: PageCase = {
+      id: "page_rewriter_floor",
+      name: "rewriter floor: the plain proxy through HTMLRewriter with aura's slot selector, each slot filled with fixed HTML (no profile, decision or log)",
+      path: bypass.path,
+    };
 
     const auraCfg = { ...kit.wrangler, vars: { ...kit.wrangler.vars, ORIGIN_URL: origin.url } };
     // Both Workers are up at once (each in its own workerd, pinned to the server core), loaded one at a time.
-    const proxy = await kit.start(plainProxyOptions([], kit.wrangler, origin.url), "plain-proxy", []);
-    let proxyUp = true;
-    const stopProxy = async () => {
-      if (proxyUp) {
-        proxyUp = false;
+    const proxyOptions = plainProxyOptions([], kit.wrangler, origin.url);
+    const proxy = await kit.start(proxyOptions, "plain-proxy", []);
+    const floor = await kit.start(withScript(proxyOptions, rewriterScript(true)), "plain-proxy", []);
+    let proxiesUp = true;
+    const stopProxies = async () => {
+      if (proxiesUp) {
+        proxiesUp = false;
         await kit.stop(proxy);
+        await kit.stop(floor);
       }
     };
     const logMark = kit.logs.length;
     const auraResults = new Map<string, LoadResult>();
     let proxyResult: LoadResult;
+    let floorResult: LoadResult;
     const schedule = interleavedSchedule(durationS, kit.opts.quick);
     const roundDiffs: number[] = [];
+    const floorDiffs: number[] = [];
     try {
       const aura = await kit.phase(items, PAGE_RATE, auraCfg);
       try {
@@ -284,11 +319,14 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
 
         await warm(proxy, proxyCase);
         await warm(aura, bypass);
-        const sides = { proxy: { served: proxy, c: proxyCase, blocks: [] as LoadResult[], latencies: [] as number[] }, aura: { served: aura, c: bypass, blocks: [] as LoadResult[], latencies: [] as number[] } };
+        await warm(floor, floorCase);
+        const side = (served: ServedWorker, c: PageCase) => ({ served, c, blocks: [] as LoadResult[], latencies: [] as number[] });
+        const sides = [side(proxy, proxyCase), side(aura, bypass), side(floor, floorCase)];
+        if (sides.length !== INTERLEAVED_SIDES) throw new Error("the interleaved schedule is planned for another number of sides");
         const perBlock = Math.round(PAGE_RATE * schedule.blockS);
         for (let k = 0; k < schedule.rounds; k++) {
           const p99s: Record<string, number> = {};
-          for (const side of proxyFirst(k) ? [sides.proxy, sides.aura] : [sides.aura, sides.proxy]) {
+          for (const side of roundOrder(k).map((i) => sides[i]!)) {
             const slice = requests(side.c).slice(warmCount + k * perBlock, warmCount + (k + 1) * perBlock);
             const r = await fixedRate(target(side.served, slice), { rate: PAGE_RATE, durationS: schedule.blockS, connections: 64, serverPid: side.served.pid, onAnswer: (_due, ms) => side.latencies.push(ms) });
             side.blocks.push(r);
@@ -296,19 +334,23 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
             await sleep(schedule.pauseS * 1000);
           }
           roundDiffs.push(p99s[bypass.id]! - p99s[proxyCase.id]!);
+          floorDiffs.push(p99s[floorCase.id]! - p99s[proxyCase.id]!);
         }
-        proxyResult = mergeBlocks(sides.proxy.blocks, sides.proxy.latencies);
-        auraResults.set(bypass.id, mergeBlocks(sides.aura.blocks, sides.aura.latencies));
+        const [proxySide, auraSide, floorSide] = sides as [(typeof sides)[0], (typeof sides)[0], (typeof sides)[0]];
+        proxyResult = mergeBlocks(proxySide.blocks, proxySide.latencies);
+        auraResults.set(bypass.id, mergeBlocks(auraSide.blocks, auraSide.latencies));
+        floorResult = mergeBlocks(floorSide.blocks, floorSide.latencies);
         kit.opts.log(`    interleaved, ${schedule.rounds} rounds of ${schedule.blockS} s per side: ${proxyCase.name}: ${kit.describe(proxyResult)}`);
         kit.opts.log(`    interleaved, ${schedule.rounds} rounds of ${schedule.blockS} s per side: ${bypass.name}: ${kit.describe(auraResults.get(bypass.id)!)} ${JSON.stringify(auraResults.get(bypass.id)!.byKind?.page?.labels ?? {})}`);
-        kit.opts.log(`    per-round p99 differences (aura − proxy): ${roundDiffs.map((d) => signedMs(round(d))).join(", ")}`);
-        await stopProxy();
+        kit.opts.log(`    interleaved, ${schedule.rounds} rounds of ${schedule.blockS} s per side: ${floorCase.name}: ${kit.describe(floorResult)} ${JSON.stringify(floorResult.byKind?.page?.labels ?? {})}`);
+        kit.opts.log(`    per-round p99 differences (aura − proxy): ${roundDiffs.map((d) => signedMs(round(d))).join(", ")}; (rewriter floor − proxy): ${floorDiffs.map((d) => signedMs(round(d))).join(", ")}`);
+        await stopProxies();
         for (const c of [miss, hit]) auraResults.set(c.id, await measure(aura, c));
       } finally {
         await kit.stop(aura);
       }
     } finally {
-      await stopProxy();
+      await stopProxies();
     }
 
     // A cold isolate whose first requests are pages: no rank request has built its decision snapshot first. Until
@@ -338,7 +380,19 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
         catalogItems: null,
         result: proxyResult,
         criteria: null,
-        details: [`${ttfb(proxyResult)} (the baseline the page rows are compared with; measured in blocks interleaved with aura's uncacheable page)`],
+        details: [`${ttfb(proxyResult)} (the baseline the page rows are compared with; measured in blocks interleaved with aura's uncacheable page and the rewriter floor)`],
+      },
+      {
+        id: floorCase.id,
+        name: `Page ${(html.length / 1024).toFixed(0)} KiB, ${PAGE_RATE} req/s: ${floorCase.name} — TTFB`,
+        catalogItems: null,
+        result: floorResult,
+        criteria: null,
+        details: [
+          `${ttfb(floorResult)} vs plain proxy ${ttfb(proxyResult)}: p99 difference ${signedMs(round(floorResult.latencyMs.p99 - p99))}, p50 difference ${signedMs(round(floorResult.latencyMs.p50 - proxyResult.latencyMs.p50))}: what filling the slots through HTMLRewriter adds before any decision, the part of the ≤ 2 ms budget no implementation of this page path can spend elsewhere`,
+          `pages with all ${SLOTS.length} slots filled: ${pagesFilled(floorResult)} of ${floorResult.ok}`,
+          interleavedLine(schedule, floorDiffs),
+        ],
       },
     ];
     for (const c of [bypass, miss, hit]) {
@@ -359,7 +413,9 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
         details: [
           `${ttfb(r)} vs plain proxy ${ttfb(proxyResult)}: p99 difference ${signedMs(diff)} (target ≤ 2 ms${judged ? ", judged on this row" : ", not judged"}), p50 difference ${signedMs(Math.round((r.latencyMs.p50 - proxyResult.latencyMs.p50) * 1000) / 1000)}`,
           `pages with all ${SLOTS.length} slots (${SLOTS.join(", ")}) rendered by the rewriter: ${filled} of ${r.ok}; outcomes (x-aura-cache, slots) ${JSON.stringify(labels)}`,
-          ...(judged ? [interleavedLine(schedule, roundDiffs), warnings] : ["measured after the interleaved rounds, on its own"]),
+          ...(judged
+            ? [`p99 over the rewriter floor's (same rounds): ${signedMs(round(r.latencyMs.p99 - floorResult.latencyMs.p99))}, aura's own share of the difference`, interleavedLine(schedule, roundDiffs), warnings]
+            : ["measured after the interleaved rounds, on its own"]),
         ],
       });
     }

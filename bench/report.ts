@@ -67,6 +67,33 @@ function profileMix(s: Scenario): string | null {
     .join(", ");
 }
 
+/** Issue 9: /v1/rank on 1,000 items saturates at ≥ 10,000 req/s and at ≥ half of a hello-world Worker's rate. */
+export const SATURATION_RPS = 10_000;
+
+/**
+ * The rank targets read against the rank floor measured in the same run: a Worker that reads the rank requests and
+ * answers a captured rank answer, deciding nothing. What it cannot reach, no implementation of /v1/rank can here.
+ */
+export function rankFloorLine(scenarios: readonly Scenario[]): string | null {
+  const find = (id: string) => scenarios.find((s) => s.id === id)?.result;
+  const sat = find("rank_floor_saturation");
+  const fixed = find("rank_floor_fixed_1000");
+  if (!sat || !fixed) return null;
+  const hello = find("hello_saturation");
+  const helloFixed = find("hello_fixed_1000");
+  const rank = find("rank_1k_saturation");
+  const rankFixed = find("rank_1k_fixed_1000");
+  const share = hello ? ` = ${((sat.achievedRps / hello.achievedRps) * 100).toFixed(1)}% of hello-world's` : "";
+  const reach = sat.achievedRps >= SATURATION_RPS && (!hello || sat.achievedRps >= hello.achievedRps / 2) ? "reaches" : "does not reach";
+  const others = [rankFixed && `aura's ${fmtMs(rankFixed.latencyMs.p99)}`, helloFixed && `hello-world's ${fmtMs(helloFixed.latencyMs.p99)}`].filter(Boolean).join(", ");
+  return (
+    `Rank floor, same run (a Worker that reads each rank request and answers a captured 1k rank answer, deciding nothing): ` +
+    `saturation ${fmtRate(sat.achievedRps)}${share}, so the floor alone ${reach} the saturation target` +
+    `${rank ? `; aura's rank does ${((rank.achievedRps / sat.achievedRps) * 100).toFixed(1)}% of the floor's rate` : ""}. ` +
+    `At 1,000 req/s its p99 is ${fmtMs(fixed.latencyMs.p99)}${others ? ` (${others})` : ""}, against the 5 ms target.`
+  );
+}
+
 export function renderMarkdown(res: Results): string {
   const m = res.meta;
   const lines: string[] = [`# aura benchmark — ${m.timestamp}${res.meta.quick ? " (quick)" : ""}`, ""];
@@ -102,6 +129,8 @@ export function renderMarkdown(res: Results): string {
       }
       lines.push("");
     }
+    const floorLine = rankFloorLine(h.scenarios);
+    if (floorLine) lines.push(floorLine, "");
     const doRank = h.scenarios.find((s) => s.id === "rank_1k_fixed_1000");
     const redisRank = h.scenarios.find((s) => s.id === "rank_1k_fixed_1000_redis");
     if (doRank && redisRank) {
@@ -112,7 +141,7 @@ export function renderMarkdown(res: Results): string {
       const parts: string[] = [];
       const mix = profileMix(s);
       if (mix) parts.push(`profile_status ${mix}`);
-      if (s.profileCacheHitEstimate !== undefined) parts.push(`≈${(s.profileCacheHitEstimate * 100).toFixed(0)}% of profile reads answered by the isolate profile cache (estimate)`);
+      if (s.profileCacheHitEstimate !== undefined) parts.push(`≈${(s.profileCacheHitEstimate * 100).toFixed(0)}% of profile reads answered by the isolate profile cache without waiting on the store (estimate; includes copies past their TTL answered while revalidated)`);
       if (s.result.sendLagMs) parts.push(`client send lag p99 ${fmtMs(s.result.sendLagMs.p99)}`);
       if (s.result.tcpLoss?.retransmits) parts.push(describeTcpLoss(s.result.tcpLoss));
       if (s.sweep && s.sweep.length > 1) parts.push(`sweep: ${s.sweep.map((r) => `${r.connections} conns ${fmtRate(r.achievedRps)} p99 ${fmtMs(r.latencyMs.p99)}`).join("; ")}`);
