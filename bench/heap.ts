@@ -6,14 +6,19 @@
 // and, through V8's sampling heap profiler with objects that die young left out, the allocation sites of what
 // reached the old generation.
 //
-//   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15] [--path /health] [--all-allocations]
+//   npx tsx bench/heap.ts [--items 1000] [--rate 1000] [--seconds 15] [--path /health] [--all-allocations] [--page]
+//
+// --page: the page scenario's uncacheable 100 KB page (inspector.ts, withInspectedPageRun) at --rate pages a second
+// (200 by default), "request" then meaning a page.
 import { flagOption, numberOption, option } from "./cli";
-import { allocationSites, withInspectedRankRun, type Cdp, type SamplingNode } from "./inspector";
+import { allocationSites, withInspectedPageRun, withInspectedRankRun, type Cdp, type InspectedRankRun, type SamplingNode } from "./inspector";
 import { fixedRate, type Target } from "./loadgen";
+import { PAGE_RATE } from "./page";
 import { percentileSorted, round } from "./stats";
 
+const page = flagOption("page");
 const items = numberOption("items", 1000);
-const rate = numberOption("rate", 1000);
+const rate = numberOption("rate", page ? PAGE_RATE : 1000);
 const seconds = numberOption("seconds", 15);
 /** Another route under the same load (a GET, e.g. /health: the middleware and runtime without any decision). */
 const path = option("path", "/v1/rank");
@@ -47,8 +52,13 @@ async function scavenges(cdp: Cdp, ms: number): Promise<{ polls: number; drops: 
 }
 
 async function main(): Promise<void> {
-  await withInspectedRankRun("heap", items, rate, async ({ served, target: rank, cdp, moduleOfFrame }) => {
-    const target: Target = path === "/v1/rank" ? rank : { origin: served.url.origin, method: "GET", path, bodies: null };
+  if (page) await withInspectedPageRun("heap-page", items, rate, seconds, measure);
+  else await withInspectedRankRun("heap", items, rate, measure);
+}
+
+async function measure({ served, target: given, cdp, moduleOfFrame }: InspectedRankRun): Promise<void> {
+  {
+    const target: Target = page || path === "/v1/rank" ? given : { origin: served.url.origin, method: "GET", path, bodies: null };
     const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
     await cdp.send("HeapProfiler.enable");
     await cdp.send("HeapProfiler.collectGarbage");
@@ -75,7 +85,7 @@ async function main(): Promise<void> {
     const after = await usage();
     clearInterval(poke);
 
-    console.log(`${path}, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
+    console.log(`${page ? "page" : path}, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
     console.log(`heap used, second by second (a fall of tens of MB is a major GC):\n  ${timeline.join("\n  ")}`);
     console.log(`live heap after the run and a full GC: ${mb(after.usedSize)} (before: ${mb(live.usedSize)})`);
     const drops = [...young.drops].sort((a, b) => a - b);
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
     const total = [...sites.values()].reduce((a, b) => a + b, 0);
     console.log(`\n${allAllocations ? "allocated" : "reached the old generation"} during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
     for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);
-  });
+  }
 }
 
 main().catch((err: unknown) => {

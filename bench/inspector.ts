@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "undici";
-import type { Target } from "./loadgen";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, type ServedWorker, type WranglerConfig } from "./server";
-import { prepareRankRun } from "./workload";
+import { fixedRate, type Target } from "./loadgen";
+import { pageLabel, pageView, pageVisitors, startOrigin, storefrontPage } from "./page";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serveAura, STATE_DIR, stopServed, type ServedWorker, type WranglerConfig } from "./server";
+import { catalog, createProfiles, prepareRankRun } from "./workload";
 
 export class Cdp {
   private nextId = 1;
@@ -151,4 +152,35 @@ export function allocationSites(head: SamplingNode, label: (frame: SamplingNode[
   };
   walk(head, "(root)");
   return sites;
+}
+
+/**
+ * withInspectedRankRun with the page scenario's load instead: its 100 KB storefront page from a Node origin on the
+ * load generator's core (page.ts), not cacheable, viewed by its 200 visitors (120 with a profile) with consent.
+ * `target` holds `seconds` of page views at `rate` after a 2 s unmeasured warm-up the helper has already run.
+ */
+export async function withInspectedPageRun<T>(stateName: string, items: number, rate: number, seconds: number, body: (run: InspectedRankRun) => Promise<T>): Promise<T> {
+  const pinning = planPinning(false, cpus().length);
+  const origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null);
+  const cfg = readWranglerConfig();
+  try {
+    return await withInspectedRankRun(
+      stateName,
+      items,
+      rate,
+      async (run) => {
+        const visitors = pageVisitors();
+        await createProfiles(run.served.url.origin, catalog(items), visitors);
+        const warmCount = rate * 2;
+        const requests = Array.from({ length: warmCount + Math.ceil(rate * seconds) }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!));
+        const target: Target = { origin: run.served.url.origin, method: "GET", path: "/", bodies: null, requests, firstByte: true, label: pageLabel };
+        // Every visitor's first page and the page path's code warm before the body measures.
+        await fixedRate({ ...target, requests: requests.slice(0, warmCount) }, { rate, durationS: 2, connections: 64, serverPid: run.served.pid });
+        return body({ ...run, target: { ...target, requests: requests.slice(warmCount) } });
+      },
+      { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } },
+    );
+  } finally {
+    origin.close();
+  }
 }

@@ -8,14 +8,12 @@
 // core, its visitors, 120 of 200 with a profile) at --rate pages a second (200 by default) instead of /v1/rank.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cpus } from "node:os";
 import { flagOption, numberOption } from "./cli";
 import { summarizeProfile, type CpuProfile } from "./cpuprofile";
-import { withInspectedRankRun, type InspectedRankRun } from "./inspector";
-import { fixedRate, type Target } from "./loadgen";
-import { PAGE_RATE, pageLabel, pageView, pageVisitors, startOrigin, storefrontPage } from "./page";
-import { planPinning, readWranglerConfig, WORK_DIR } from "./server";
-import { catalog, createProfiles } from "./workload";
+import { withInspectedPageRun, withInspectedRankRun, type InspectedRankRun } from "./inspector";
+import { fixedRate } from "./loadgen";
+import { PAGE_RATE } from "./page";
+import { WORK_DIR } from "./server";
 
 const items = numberOption("items", 1000);
 const page = flagOption("page");
@@ -30,26 +28,8 @@ const SAMPLING_INTERVAL_US = 100;
 const GAP_AFTER_US = 10 * SAMPLING_INTERVAL_US;
 
 async function main() {
-  const pinning = planPinning(false, cpus().length);
-  const origin = page ? await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null) : null;
-  const cfg = readWranglerConfig();
-  try {
-    await withInspectedRankRun(page ? "profile-page" : "profile", items, rate, async (run) => {
-      let target: Target = run.target;
-      if (origin) {
-        const visitors = pageVisitors();
-        await createProfiles(run.served.url.origin, catalog(items), visitors);
-        const requests = Array.from({ length: Math.ceil(rate * (seconds + 2)) }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!));
-        target = { origin: run.served.url.origin, method: "GET", path: "/", bodies: null, requests, firstByte: true, label: pageLabel };
-        // Every visitor's first page and the page path's code warm before the profile starts.
-        await fixedRate({ ...target, requests: requests.slice(0, rate * 2) }, { rate, durationS: 2, connections: 64, serverPid: run.served.pid });
-        target = { ...target, requests: requests.slice(rate * 2) };
-      }
-      await profileRun({ ...run, target });
-    }, origin ? { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } } : cfg);
-  } finally {
-    origin?.close();
-  }
+  if (page) await withInspectedPageRun("profile-page", items, rate, seconds, profileRun);
+  else await withInspectedRankRun("profile", items, rate, profileRun);
 }
 
 async function profileRun({ served, target, cdp, moduleOfFrame }: InspectedRankRun): Promise<void> {
