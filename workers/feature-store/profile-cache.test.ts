@@ -303,8 +303,8 @@ describe("CachedFeatureStore: stale while revalidating", () => {
     expect(off.peek("v", ctx)).toBeUndefined();
   });
 
-  it("logs a failed background read and lets the next request try again; the copy keeps serving", async () => {
-    const { calls, store, first, settle, failNext } = await heldAt(Date.now() - 20);
+  it("logs a failed background read, after which requests read the store themselves until a read succeeds", async () => {
+    const { calls, cache, store, first, settle, failNext } = await heldAt(Date.now() - 20);
     const { work, ctx } = context();
     const warnings: string[] = [];
     const warn = console.warn;
@@ -316,8 +316,19 @@ describe("CachedFeatureStore: stale while revalidating", () => {
       await Promise.all(work);
       expect(warnings).toHaveLength(1);
       expect(JSON.parse(warnings[0]!)).toMatchObject({ level: "warn", feature_store: "store down", background_revalidation: true });
-      expect(store.peek("v", ctx)).toBe(first);
+      // A copy the store could not confirm is not served as current: the request waits for the store (and, on a
+      // failure, falls back to the stale-if-error copy, marked as such), and no background read is started.
+      expect(store.peek("v", ctx)).toBeUndefined();
+      expect(work).toHaveLength(1);
+      expect(cache.held("v")).toBe(first);
+      const loading = store.load("v");
+      await settle();
+      expect(await loading).toBe(first);
       expect(calls.revalidations).toBe(2);
+      // Confirmed again: a copy past its TTL is served while revalidated as before.
+      cache.set("v", first, Date.now() - 20);
+      expect(store.peek("v", ctx)).toBe(first);
+      expect(work).toHaveLength(2);
       await settle();
       await Promise.all(work);
     } finally {

@@ -11,7 +11,8 @@
 // A request that can leave work running after its answer (it has a waitUntil) does not wait for the revalidation
 // either: a profile expired by less than the stale-while-revalidate window is answered at once, and one store read
 // per visitor goes out in the background to refresh it for the next request. A returning visitor then never waits
-// on the store's network hop, and sees what other isolates wrote one request later than they would otherwise.
+// on a healthy store's network hop, and sees what other isolates wrote one request later than they would
+// otherwise. Once such a read fails, that copy is no longer served this way: the store's failure shows as before.
 import type { DeviceClass } from "../../shared/persona/signals";
 import type { FeatureStore } from "../../shared/profile/feature-store";
 import { profileVersion, type IncomingEvent, type ProfileView } from "../../shared/profile/profile";
@@ -28,6 +29,8 @@ interface Entry {
   applied: string;
   /** When a background revalidation of this entry started (0: none in flight); see ProfileCache.whileRevalidating. */
   refreshing: number;
+  /** A background revalidation of this entry failed: it is no longer served while revalidating. */
+  refreshFailed: boolean;
 }
 
 /**
@@ -123,21 +126,23 @@ export class ProfileCache {
    * After `get` missed: the profile held for the visitor when it expired less than staleWhileRevalidateMs ago
    * (undefined: none such). `refresh` is true for the one caller that should read the store in the background;
    * callers while that read is in flight get the copy with `refresh` false. A failed read is reported with
-   * refreshFailed, so the next request tries again.
+   * refreshFailed: from then on the copy is not served this way, and requests read the store themselves, so a
+   * failing store shows as it does without the window (a timeout, then the stale-if-error copy, marked "stale")
+   * instead of behind copies that can no longer be confirmed.
    */
   whileRevalidating(anonId: string, now: number): { profile: ProfileView | null; refresh: boolean } | undefined {
     const entry = this.entries.get(anonId);
-    if (!entry || now - entry.expires >= this.staleWhileRevalidateMs) return undefined;
+    if (!entry || entry.refreshFailed || now - entry.expires >= this.staleWhileRevalidateMs) return undefined;
     this.servedWhileRevalidating++;
     const refresh = entry.refreshing === 0 || now - entry.refreshing >= REFRESH_IN_FLIGHT_MS;
     if (refresh) entry.refreshing = now;
     return { profile: entry.profile, refresh };
   }
 
-  /** A background revalidation of the visitor's entry failed: the next request may start another. */
+  /** A background revalidation of the visitor's entry failed: the next request reads the store itself. */
   refreshFailed(anonId: string): void {
     const entry = this.entries.get(anonId);
-    if (entry) entry.refreshing = 0;
+    if (entry) entry.refreshFailed = true;
   }
 
   /** The entry's profile whether or not it has expired (undefined: none held), without counting. */
@@ -158,7 +163,7 @@ export class ProfileCache {
     // A profile held already (revalidated unchanged) was re-homed when it came in.
     const held = profile === null || profile === previous?.profile ? profile : holdable(profile);
     this.entries.delete(anonId);
-    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied, refreshing: 0 });
+    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied, refreshing: 0, refreshFailed: false });
     // Map iteration order is insertion order: the first key is the oldest write.
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
@@ -197,8 +202,8 @@ export class CachedFeatureStore implements FeatureStore {
    * The profile when this isolate holds it (null: known to have none), else undefined; counted as a hit or miss.
    * Synchronous, so the hot path answers a hit without a promise or a timeout timer. Given `ctx`, a profile
    * expired within the stale-while-revalidate window is answered too, and revalidated in the background (at most
-   * one read per visitor in flight); a failed background read is logged and leaves the copy for the next request
-   * to try again.
+   * one read per visitor in flight); a failed background read is logged, and the next request reads the store
+   * itself (ProfileCache.whileRevalidating).
    */
   peek(anonId: string, ctx?: Pick<ExecutionContext, "waitUntil">): ProfileView | null | undefined {
     const now = Date.now();
