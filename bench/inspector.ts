@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import type { MiniflareOptions } from "miniflare";
 import { WebSocket } from "undici";
 import { fixedRate, type Target } from "./loadgen";
 import { pageLabel, pageView, pageVisitors, startOrigin, storefrontPage } from "./page";
@@ -112,12 +113,19 @@ export interface InspectedRankRun {
  * The rank scenario against the bundle in a pinned workerd with its inspector open: `body` profiles it, then the
  * inspector is closed and workerd stopped. `stateName` names its state directory.
  */
-export async function withInspectedRankRun<T>(stateName: string, items: number, rate: number, body: (run: InspectedRankRun) => Promise<T>, cfg?: WranglerConfig): Promise<T> {
+export async function withInspectedRankRun<T>(
+  stateName: string,
+  items: number,
+  rate: number,
+  body: (run: InspectedRankRun) => Promise<T>,
+  cfg?: WranglerConfig,
+  adjust: (options: MiniflareOptions) => MiniflareOptions = (o) => o,
+): Promise<T> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const bundle = bundleWorker();
   const markers = moduleMarkers(readFileSync(bundle.path, "utf8"));
-  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, stateName)), [], cfg, (o) => ({ ...o, inspectorPort: 0 }));
+  const served = await serveAura(bundle.path, freshDir(join(STATE_DIR, stateName)), [], cfg, (o) => ({ ...adjust(o), inspectorPort: 0 }));
   try {
     if (pinning.enabled) pinServed(served, pinning.serverCore!);
     const { target } = await prepareRankRun(served, items, rate);
@@ -159,7 +167,14 @@ export function allocationSites(head: SamplingNode, label: (frame: SamplingNode[
  * load generator's core (page.ts), not cacheable, viewed by its 200 visitors (120 with a profile) with consent.
  * `target` holds `seconds` of page views at `rate` after a 2 s unmeasured warm-up the helper has already run.
  */
-export async function withInspectedPageRun<T>(stateName: string, items: number, rate: number, seconds: number, body: (run: InspectedRankRun) => Promise<T>): Promise<T> {
+export async function withInspectedPageRun<T>(
+  stateName: string,
+  items: number,
+  rate: number,
+  seconds: number,
+  body: (run: InspectedRankRun) => Promise<T>,
+  adjust?: (options: MiniflareOptions) => MiniflareOptions,
+): Promise<T> {
   const pinning = planPinning(false, cpus().length);
   const origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null);
   const cfg = readWranglerConfig();
@@ -179,6 +194,7 @@ export async function withInspectedPageRun<T>(stateName: string, items: number, 
         return body({ ...run, target: { ...target, requests: requests.slice(warmCount) } });
       },
       { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } },
+      adjust,
     );
   } finally {
     origin.close();
