@@ -57,48 +57,46 @@ async function main(): Promise<void> {
 }
 
 async function measure({ served, target: given, cdp, moduleOfFrame }: InspectedRankRun): Promise<void> {
-  {
-    const target: Target = page || path === "/v1/rank" ? given : { origin: served.url.origin, method: "GET", path, bodies: null };
-    const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
-    await cdp.send("HeapProfiler.enable");
-    await cdp.send("HeapProfiler.collectGarbage");
-    const live = await usage();
-    console.log(`live heap after warm-up and a full GC: ${mb(live.usedSize)}`);
-    // Objects collected by a minor GC are left out: what remains was promoted (or is still live).
-    await cdp.send("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: allAllocations });
-    const t0 = Date.now();
-    const timeline: string[] = [];
-    const ticker = setInterval(() => {
-      void usage().then((u) => timeline.push(`${round((Date.now() - t0) / 1000, 1)} s ${mb(u.usedSize)} of ${mb(u.totalSize)}`));
-    }, 1000);
-    const run = fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
-    // Counted mid-run only: the polling itself costs the isolate a little.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 500 - SCAVENGE_WINDOW_MS / 2)));
-    const young = await scavenges(cdp, SCAVENGE_WINDOW_MS);
-    const result = await run;
-    clearInterval(ticker);
-    // workerd seemed to leave these inspector calls unanswered while the isolate had nothing else to do: a run of
-    // /health hung here, where /v1/rank's queue consumer kept the isolate busy. A request every 20 ms wakes it.
-    const poke = setInterval(() => void fetch(new URL("/health", served.url)).then((r) => r.arrayBuffer()).catch(() => undefined), 20);
-    const { profile } = await cdp.send<{ profile: { head: SamplingNode } }>("HeapProfiler.stopSampling");
-    await cdp.send("HeapProfiler.collectGarbage");
-    const after = await usage();
-    clearInterval(poke);
+  const target: Target = page || path === "/v1/rank" ? given : { origin: served.url.origin, method: "GET", path, bodies: null };
+  const usage = () => cdp.send<HeapUsage>("Runtime.getHeapUsage");
+  await cdp.send("HeapProfiler.enable");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const live = await usage();
+  console.log(`live heap after warm-up and a full GC: ${mb(live.usedSize)}`);
+  // Objects collected by a minor GC are left out: what remains was promoted (or is still live).
+  await cdp.send("HeapProfiler.startSampling", { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: allAllocations });
+  const t0 = Date.now();
+  const timeline: string[] = [];
+  const ticker = setInterval(() => {
+    void usage().then((u) => timeline.push(`${round((Date.now() - t0) / 1000, 1)} s ${mb(u.usedSize)} of ${mb(u.totalSize)}`));
+  }, 1000);
+  const run = fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
+  // Counted mid-run only: the polling itself costs the isolate a little.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 500 - SCAVENGE_WINDOW_MS / 2)));
+  const young = await scavenges(cdp, SCAVENGE_WINDOW_MS);
+  const result = await run;
+  clearInterval(ticker);
+  // workerd seemed to leave these inspector calls unanswered while the isolate had nothing else to do: a run of
+  // /health hung here, where /v1/rank's queue consumer kept the isolate busy. A request every 20 ms wakes it.
+  const poke = setInterval(() => void fetch(new URL("/health", served.url)).then((r) => r.arrayBuffer()).catch(() => undefined), 20);
+  const { profile } = await cdp.send<{ profile: { head: SamplingNode } }>("HeapProfiler.stopSampling");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const after = await usage();
+  clearInterval(poke);
 
-    console.log(`${page ? "page" : path}, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
-    console.log(`heap used, second by second (a fall of tens of MB is a major GC):\n  ${timeline.join("\n  ")}`);
-    console.log(`live heap after the run and a full GC: ${mb(after.usedSize)} (before: ${mb(live.usedSize)})`);
-    const drops = [...young.drops].sort((a, b) => a - b);
-    const freed = drops.reduce((a, b) => a + b, 0);
-    console.log(
-      `young generation, ${SCAVENGE_WINDOW_MS / 1000} s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(SCAVENGE_WINDOW_MS / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
-        ` ≈ ${round(freed / (SCAVENGE_WINDOW_MS / 1000) / rate / 1000, 1)} KB allocated per request`,
-    );
-    const sites = allocationSites(profile.head, (f) => `${f.functionName || "(anonymous)"} [${moduleOfFrame(f) ?? "runtime"}]`);
-    const total = [...sites.values()].reduce((a, b) => a + b, 0);
-    console.log(`\n${allAllocations ? "allocated" : "reached the old generation"} during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
-    for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);
-  }
+  console.log(`${page ? "page" : path}, ${items} items, ${rate}/s for ${seconds} s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.serverCpuUsPerRequest} µs workerd CPU/req`);
+  console.log(`heap used, second by second (a fall of tens of MB is a major GC):\n  ${timeline.join("\n  ")}`);
+  console.log(`live heap after the run and a full GC: ${mb(after.usedSize)} (before: ${mb(live.usedSize)})`);
+  const drops = [...young.drops].sort((a, b) => a - b);
+  const freed = drops.reduce((a, b) => a + b, 0);
+  console.log(
+    `young generation, ${SCAVENGE_WINDOW_MS / 1000} s mid-run (${young.polls} polls): ${drops.length} collections, one every ${round(SCAVENGE_WINDOW_MS / Math.max(1, drops.length))} ms, median ${mb(drops.length > 0 ? percentileSorted(drops, 0.5) : 0)} freed;` +
+      ` ≈ ${round(freed / (SCAVENGE_WINDOW_MS / 1000) / rate / 1000, 1)} KB allocated per request`,
+  );
+  const sites = allocationSites(profile.head, (f) => `${f.functionName || "(anonymous)"} [${moduleOfFrame(f) ?? "runtime"}]`);
+  const total = [...sites.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${allAllocations ? "allocated" : "reached the old generation"} during the run (sampled): ${mb(total)}, ${mb(total / seconds)}/s, ${round(total / seconds / rate)} bytes per request; by allocation site:`);
+  for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`${(round((100 * bytes) / total, 1) + "%").padStart(7)} ${mb(bytes).padStart(9)}  ${site}`);
 }
 
 main().catch((err: unknown) => {

@@ -198,11 +198,9 @@ export function estimateProfileCacheHits(target: Target, rate: number, total: nu
     const t = (k * 1000) / rate;
     const id = ids[k % ids.length]!;
     const f = fetchedAt.get(id);
-    if (f !== undefined && t - f < ttlMs) hits++;
-    else {
-      if (f !== undefined && t - f < ttlMs + staleWhileRevalidateMs) hits++;
-      fetchedAt.set(id, t);
-    }
+    const age = f === undefined ? Infinity : t - f;
+    if (age < ttlMs + staleWhileRevalidateMs) hits++;
+    if (age >= ttlMs) fetchedAt.set(id, t);
   }
   return Math.round((hits / total) * 1000) / 1000;
 }

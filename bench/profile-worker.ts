@@ -37,18 +37,16 @@ async function main() {
 }
 
 async function profileRun({ served, target, cdp, moduleOfFrame }: InspectedRankRun): Promise<void> {
-  {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
-    await cdp.send("Profiler.start");
-    const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
-    const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
-    const out = join(WORK_DIR, `worker-${page ? "page-" : ""}${noConsumer ? "detached-" : ""}${items}.cpuprofile`);
-    writeFileSync(out, JSON.stringify(profile));
-    console.log(`load during profile: ${r.achievedRps}/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, workerd ${r.serverCpuPct}% CPU, ${r.serverCpuUsPerRequest} µs/req (profiler overhead included)`);
-    summarizeProfile(profile, moduleOfFrame, r.ok, console.log, GAP_AFTER_US);
-    console.log(`\nprofile: ${out}`);
-  }
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+  await cdp.send("Profiler.start");
+  const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid });
+  const { profile } = await cdp.send<{ profile: CpuProfile }>("Profiler.stop");
+  const out = join(WORK_DIR, `worker-${page ? "page-" : ""}${noConsumer ? "detached-" : ""}${items}.cpuprofile`);
+  writeFileSync(out, JSON.stringify(profile));
+  console.log(`load during profile: ${r.achievedRps}/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, workerd ${r.serverCpuPct}% CPU, ${r.serverCpuUsPerRequest} µs/req (profiler overhead included)`);
+  summarizeProfile(profile, moduleOfFrame, r.ok, console.log, GAP_AFTER_US);
+  console.log(`\nprofile: ${out}`);
 }
 
 main().catch((err: unknown) => {

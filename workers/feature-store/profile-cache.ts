@@ -27,17 +27,13 @@ interface Entry {
    * marks; this is one (issue 9).
    */
   applied: string;
-  /** When a background revalidation of this entry started (0: none in flight); see ProfileCache.whileRevalidating. */
-  refreshing: number;
-  /** A background revalidation of this entry failed: it is no longer served while revalidating. */
-  refreshFailed: boolean;
+  /**
+   * Background revalidation of this copy (ProfileCache.whileRevalidating): none yet, one in flight, or one that
+   * failed (the copy is then no longer served while revalidating). A read that settles replaces the entry, so a
+   * hung one holds the copy at most until the stale-while-revalidate window ends.
+   */
+  revalidation: "none" | "in_flight" | "failed";
 }
-
-/**
- * How long a background revalidation counts as in flight: past it, another request may start one. Far above the
- * store's read deadline (FEATURE_STORE_TIMEOUT_MS), so only a read that never settled is raced.
- */
-const REFRESH_IN_FLIGHT_MS = 5_000;
 
 /**
  * How many applied event ids an entry remembers. A storefront batch is a handful of events, and the queue consumer
@@ -132,17 +128,17 @@ export class ProfileCache {
    */
   whileRevalidating(anonId: string, now: number): { profile: ProfileView | null; refresh: boolean } | undefined {
     const entry = this.entries.get(anonId);
-    if (!entry || entry.refreshFailed || now - entry.expires >= this.staleWhileRevalidateMs) return undefined;
+    if (!entry || entry.revalidation === "failed" || now - entry.expires >= this.staleWhileRevalidateMs) return undefined;
     this.servedWhileRevalidating++;
-    const refresh = entry.refreshing === 0 || now - entry.refreshing >= REFRESH_IN_FLIGHT_MS;
-    if (refresh) entry.refreshing = now;
+    const refresh = entry.revalidation === "none";
+    entry.revalidation = "in_flight";
     return { profile: entry.profile, refresh };
   }
 
   /** A background revalidation of the visitor's entry failed: the next request reads the store itself. */
   refreshFailed(anonId: string): void {
     const entry = this.entries.get(anonId);
-    if (entry) entry.refreshFailed = true;
+    if (entry) entry.revalidation = "failed";
   }
 
   /** The entry's profile whether or not it has expired (undefined: none held), without counting. */
@@ -163,7 +159,7 @@ export class ProfileCache {
     // A profile held already (revalidated unchanged) was re-homed when it came in.
     const held = profile === null || profile === previous?.profile ? profile : holdable(profile);
     this.entries.delete(anonId);
-    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied, refreshing: 0, refreshFailed: false });
+    this.entries.set(anonId, { profile: held, expires: now + this.ttlMs, applied, revalidation: "none" });
     // Map iteration order is insertion order: the first key is the oldest write.
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
