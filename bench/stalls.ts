@@ -3,21 +3,30 @@
 // workerd's native stacks (`perf record -g`) during the run and breaks its busy stretches down by what the thread
 // was doing: D1 / Durable Object SQL, fsync, Durable Object eviction, garbage collection, destruction of request
 // and response objects, V8's compile threads. A stall with the server idle points outside workerd (client, kernel).
+// It also lists the garbage collections on workerd's thread: each scavenge (or mark-compact) with the epilogue
+// after it, in which workerd frees every runtime object (Request, Response, Headers...) whose JavaScript wrapper
+// the collection found dead, all of them at once.
 //
-//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--perf] [--no-consumer]
+//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--page] [--perf] [--no-consumer]
+//
+// --page: the page scenario instead (page.ts's uncacheable 100 KB page from its Node origin, its visitors) at --rate
+// pages a second (200 by default); the helper opens workerd's inspector, which stays idle.
 //
 // This is how the tails of issue 9 were traced (bench/README.md, "What the profile showed").
 import { execFile, spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
+import { withInspectedPageRun } from "./inspector";
 import { fixedRate, type Target } from "./loadgen";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR } from "./server";
+import { PAGE_RATE } from "./page";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { describeTcpLoss } from "./report";
 import { prepareRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
-const rate = numberOption("rate", 1000);
+const page = flagOption("page");
+const rate = numberOption("rate", page ? PAGE_RATE : 1000);
 const seconds = numberOption("seconds", 8);
 const path = option("path", "/v1/rank");
 const withPerf = flagOption("perf");
@@ -28,6 +37,10 @@ const noConsumer = flagOption("no-consumer");
 const SLOW_MS = 8;
 const REPORT_MS = 15;
 const PERF_HZ = 2999;
+/** Samples further apart than this (three sampling periods) end a collection. */
+const GC_GAP_MS = 3000 / PERF_HZ;
+/** A collection is listed when it holds the thread at least this long. */
+const GC_REPORT_MS = 5;
 /** Perf bins (ms) and the share of samples that makes a bin "busy". */
 const BIN_MS = 20;
 const BUSY_SHARE = 0.85;
@@ -65,12 +78,12 @@ function episodes(answers: { due: number; ms: number }[], t0: number): string[] 
 }
 
 /** `perf script` output: one sample per block (header line, then one frame per line). */
-function perfSamples(text: string): { at: number; frames: string }[] {
-  const out: { at: number; frames: string }[] = [];
+function perfSamples(text: string): { tid: number; at: number; frames: string }[] {
+  const out: { tid: number; at: number; frames: string }[] = [];
   for (const block of text.split("\n\n")) {
     const [head, ...frames] = block.split("\n");
-    const m = head ? /^\s*\d+\s+([\d.]+):/.exec(head) : null;
-    if (m) out.push({ at: Number(m[1]) * 1000, frames: frames.join("\n") });
+    const m = head ? /^\s*(\d+)\s+([\d.]+):/.exec(head) : null;
+    if (m) out.push({ tid: Number(m[1]), at: Number(m[2]) * 1000, frames: frames.join("\n") });
   }
   return out;
 }
@@ -118,7 +131,56 @@ function busyStretches(samples: { at: number; frames: string }[]): string[] {
   return out;
 }
 
+/** What a sample says about garbage collection on the thread, if anything. */
+function gcPhase(frames: string): "epilogue" | "scavenge" | "mark-compact" | null {
+  if (/CallGCEpilogueCallbacks/.test(frames)) return "epilogue";
+  if (/Scaveng/.test(frames)) return "scavenge";
+  if (/MarkCompact|IncrementalMarking|Sweeper|MarkingVisitor/.test(frames)) return "mark-compact";
+  return null;
+}
+
+/**
+ * The collections on workerd's busiest thread (its event loop): runs of consecutive GC samples, each with its
+ * collector and its epilogue, the runtime freeing what the collection found dead.
+ */
+function gcPauses(samples: { tid: number; at: number; frames: string }[]): string[] {
+  const perThread = new Map<number, number>();
+  for (const s of samples) perThread.set(s.tid, (perThread.get(s.tid) ?? 0) + 1);
+  const loop = [...perThread].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const mine = samples.filter((s) => s.tid === loop);
+  if (mine.length === 0) return ["  no samples"];
+  const period = 1000 / PERF_HZ;
+  const pauses: { at: number; collector: number; epilogue: number; kind: string }[] = [];
+  let last = -Infinity;
+  for (const s of mine) {
+    const phase = gcPhase(s.frames);
+    if (phase === null) continue;
+    let cur = pauses[pauses.length - 1];
+    if (!cur || s.at - last > GC_GAP_MS) {
+      cur = { at: s.at - mine[0]!.at, collector: 0, epilogue: 0, kind: "scavenge" };
+      pauses.push(cur);
+    }
+    if (phase === "epilogue") cur.epilogue += period;
+    else cur.collector += period;
+    if (phase === "mark-compact") cur.kind = "mark-compact";
+    last = s.at;
+  }
+  const total = (p: (typeof pauses)[0]) => p.collector + p.epilogue;
+  const long = pauses.filter((p) => total(p) >= GC_REPORT_MS);
+  const spanS = (mine[mine.length - 1]!.at - mine[0]!.at) / 1000;
+  const epilogueMs = pauses.reduce((a, p) => a + p.epilogue, 0);
+  const collectorMs = pauses.reduce((a, p) => a + p.collector, 0);
+  return [
+    `  ${pauses.length} collections in ${spanS.toFixed(1)} s: collector ${collectorMs.toFixed(0)} ms, epilogue ${epilogueMs.toFixed(0)} ms (${((100 * epilogueMs) / (mine.length * period)).toFixed(1)} % of the thread's samples); ${long.length} of them held the thread ${GC_REPORT_MS} ms or more:`,
+    ...long.map((p) => `    ${(p.at / 1000).toFixed(2)} s: ${p.kind} ${p.collector.toFixed(1)} ms, then epilogue ${p.epilogue.toFixed(1)} ms`),
+  ];
+}
+
 async function main() {
+  if (page) {
+    await withInspectedPageRun("stalls-page", items, rate, seconds, ({ served, target }) => measure(served, target, `page, ${items} items`), noConsumer ? withoutQueueConsumer : undefined);
+    return;
+  }
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
   const bundle = bundleWorker();
@@ -129,28 +191,35 @@ async function main() {
     const rank = await prepareRankRun(served, items, rate);
     const target: Target = path === "/v1/rank" ? rank.target : { origin: served.url.origin, method: "GET", path, bodies: null };
     if (path !== "/v1/rank") await fixedRate(target, { rate, durationS: 3, connections: 64, serverPid: served.pid });
-
-    const perfData = join(WORK_DIR, "stalls.perf.data");
-    const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-p", String(served.pid), "-o", perfData], { stdio: "ignore" }) : null;
-    const answers: { due: number; ms: number }[] = [];
-    const t0 = performance.now();
-    const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid, onAnswer: (due, ms) => answers.push({ due, ms }) });
-    if (perf) {
-      perf.kill("SIGINT");
-      await new Promise((resolve) => perf.on("exit", resolve));
-    }
-    console.log(`${path}, ${items} items, ${rate} req/s for ${seconds} s: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.serverCpuUsPerRequest} µs workerd CPU/req, client send lag p99 ${r.sendLagMs?.p99} ms${r.tcpLoss ? `, ${describeTcpLoss(r.tcpLoss)}` : ""}`);
-    console.log(`stall episodes (time from the start of the run):`);
-    console.log(episodes(answers, t0).join("\n") || "  none");
-    if (perf) {
-      const text = await new Promise<string>((resolve, reject) =>
-        execFile("perf", ["script", "-i", perfData, "-F", "tid,time,ip,sym"], { maxBuffer: 1 << 30 }, (err, out) => (err ? reject(err) : resolve(out))),
-      );
-      console.log(`workerd busy stretches (≥ ${BUSY_SHARE * 100}% of ${BIN_MS} ms bins sampled busy; perf's clock, starts with the run):`);
-      console.log(busyStretches(perfSamples(text)).join("\n"));
-    }
+    await measure(served, target, `${path}, ${items} items`);
   } finally {
     await stopServed(served);
+  }
+}
+
+/** The measured run: latencies grouped into episodes, and (--perf) workerd's thread broken down. */
+async function measure(served: ServedWorker, target: Target, label: string): Promise<void> {
+  const perfData = join(WORK_DIR, "stalls.perf.data");
+  const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-p", String(served.pid), "-o", perfData], { stdio: "ignore" }) : null;
+  const answers: { due: number; ms: number }[] = [];
+  const t0 = performance.now();
+  const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid, onAnswer: (due, ms) => answers.push({ due, ms }) });
+  if (perf) {
+    perf.kill("SIGINT");
+    await new Promise((resolve) => perf.on("exit", resolve));
+  }
+  console.log(`${label}, ${rate} req/s for ${seconds} s${noConsumer ? ", consumer detached" : ""}: p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, ${r.serverCpuUsPerRequest} µs workerd CPU/req, client send lag p99 ${r.sendLagMs?.p99} ms${r.tcpLoss ? `, ${describeTcpLoss(r.tcpLoss)}` : ""}`);
+  console.log(`stall episodes (time from the start of the run):`);
+  console.log(episodes(answers, t0).join("\n") || "  none");
+  if (perf) {
+    const text = await new Promise<string>((resolve, reject) =>
+      execFile("perf", ["script", "-i", perfData, "-F", "tid,time,ip,sym"], { maxBuffer: 1 << 30 }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    const samples = perfSamples(text);
+    console.log(`workerd busy stretches (≥ ${BUSY_SHARE * 100}% of ${BIN_MS} ms bins sampled busy; perf's clock, starts with the run):`);
+    console.log(busyStretches(samples).join("\n"));
+    console.log(`garbage collections on workerd's event-loop thread (perf's clock, from its first sample):`);
+    console.log(gcPauses(samples).join("\n"));
   }
 }
 
