@@ -182,6 +182,42 @@ describe("page personalization", () => {
     expect(originCalls).toBe(3);
   });
 
+  it("asks the origin for the same path and query with the visitor's headers (not Host), and does not follow redirects", async () => {
+    const asked: { url: string; init: RequestInit }[] = [];
+    pageOrigin.fetch = async (url, init) => {
+      asked.push({ url, init });
+      return htmlResponse(PAGE(CAROUSEL), "private, no-store");
+    };
+    const { res } = await page("/shoes?color=red&size=9", { cookie: "aura_consent=analytics", headers: { host: "aura.test", "accept-language": "de-CH", "x-forwarded-proto": "https" } });
+    expect(res.status).toBe(200);
+    expect(asked).toHaveLength(1);
+    const [{ url, init }] = asked as [{ url: string; init: RequestInit }];
+    expect(url).toBe("https://shop.test/shoes?color=red&size=9");
+    expect(init.method).toBe("GET");
+    expect(init.redirect).toBe("manual");
+    expect(init.body).toBeNull();
+    const headers = new Headers(init.headers);
+    expect(headers.has("host")).toBe(false);
+    expect(headers.get("cookie")).toBe("aura_consent=analytics");
+    expect(headers.get("accept-language")).toBe("de-CH");
+    expect(headers.get("user-agent")).toBe("Mozilla/5.0 (Macintosh) Chrome/150");
+    expect(headers.get("x-forwarded-proto")).toBe("https");
+  });
+
+  it("sets the visitor's headers on the page it rewrote: no shared cache, varies on Cookie, the origin's other headers kept", async () => {
+    pageOrigin.fetch = async () =>
+      new Response(PAGE(CAROUSEL), { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", vary: "Accept-Encoding", "content-length": "999", "x-origin": "kept", "referrer-policy": "no-referrer" } });
+    const { res, text } = await page("/", { cookie: "aura_consent=analytics,personalization" });
+    expect(text).toContain('data-aura-rendered="server"');
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(res.headers.get("vary")).toBe("Accept-Encoding, Cookie");
+    expect(res.headers.get("content-length")).toBeNull();
+    expect(res.headers.get("x-origin")).toBe("kept");
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-aura-cache")).toBe("bypass");
+  });
+
   it("passes non-HTML responses and non-GET requests through", async () => {
     pageOrigin.fetch = async () => new Response('{"ok":true}', { headers: { "content-type": "application/json" } });
     const { text } = await page("/api/thing");
