@@ -45,6 +45,9 @@ const GC_REPORT_MS = 5;
 const BIN_MS = 20;
 const BUSY_SHARE = 0.85;
 
+/** A collection's epilogue, where workerd frees the runtime objects whose wrappers it found dead. */
+const GC_EPILOGUE = /CallGCEpilogueCallbacks/;
+
 /** First match wins: eviction and fsync stacks also contain SQLite frames. */
 const CATEGORIES: { name: string; frame: RegExp }[] = [
   { name: "Durable Object eviction", frame: /Actor::~Actor|ActorContainer::handleShutdown/ },
@@ -52,7 +55,7 @@ const CATEGORIES: { name: string; frame: RegExp }[] = [
   { name: "D1 / Durable Object SQL", frame: /SqlStorage|sqlite3/ },
   // Inside a GC (minor or major), workerd's epilogue callback destroys at once the C++ objects (requests,
   // responses, headers and their strings) whose JavaScript wrappers the collection found dead.
-  { name: "GC epilogue: the runtime frees objects of dead wrappers", frame: /CallGCEpilogueCallbacks/ },
+  { name: "GC epilogue: the runtime frees objects of dead wrappers", frame: GC_EPILOGUE },
   { name: "GC: minor (scavenge, wrapper tracing)", frame: /MinorGC|Scavenge|HeapTracer/ },
   { name: "GC: major (mark, sweep)", frame: /MarkCompact|Sweeper|IncrementalMarking|ConcurrentMarking/ },
   { name: "destroying requests, responses, headers", frame: /~Request|~Response|~Headers|RefToDelete/ },
@@ -133,7 +136,7 @@ function busyStretches(samples: { at: number; frames: string }[]): string[] {
 
 /** What a sample says about garbage collection on the thread, if anything. */
 function gcPhase(frames: string): "epilogue" | "scavenge" | "mark-compact" | null {
-  if (/CallGCEpilogueCallbacks/.test(frames)) return "epilogue";
+  if (GC_EPILOGUE.test(frames)) return "epilogue";
   if (/Scaveng/.test(frames)) return "scavenge";
   if (/MarkCompact|IncrementalMarking|Sweeper|MarkingVisitor/.test(frames)) return "mark-compact";
   return null;
@@ -150,7 +153,7 @@ function gcPauses(samples: { tid: number; at: number; frames: string }[]): strin
   const mine = samples.filter((s) => s.tid === loop);
   if (mine.length === 0) return ["  no samples"];
   const period = 1000 / PERF_HZ;
-  const pauses: { at: number; collector: number; epilogue: number; kind: string }[] = [];
+  const pauses: { at: number; collector: number; epilogue: number; kind: "scavenge" | "mark-compact" }[] = [];
   let last = -Infinity;
   for (const s of mine) {
     const phase = gcPhase(s.frames);
@@ -165,13 +168,12 @@ function gcPauses(samples: { tid: number; at: number; frames: string }[]): strin
     if (phase === "mark-compact") cur.kind = "mark-compact";
     last = s.at;
   }
-  const total = (p: (typeof pauses)[0]) => p.collector + p.epilogue;
-  const long = pauses.filter((p) => total(p) >= GC_REPORT_MS);
+  const long = pauses.filter((p) => p.collector + p.epilogue >= GC_REPORT_MS);
   const spanS = (mine[mine.length - 1]!.at - mine[0]!.at) / 1000;
   const epilogueMs = pauses.reduce((a, p) => a + p.epilogue, 0);
   const collectorMs = pauses.reduce((a, p) => a + p.collector, 0);
   return [
-    `  ${pauses.length} collections in ${spanS.toFixed(1)} s: collector ${collectorMs.toFixed(0)} ms, epilogue ${epilogueMs.toFixed(0)} ms (${((100 * epilogueMs) / (mine.length * period)).toFixed(1)} % of the thread's samples); ${long.length} of them held the thread ${GC_REPORT_MS} ms or more:`,
+    `  ${pauses.length} collections in ${spanS.toFixed(1)} s: collector ${collectorMs.toFixed(0)} ms, epilogue ${epilogueMs.toFixed(0)} ms (${((100 * epilogueMs) / (mine.length * period)).toFixed(1)} % of the thread's busy samples); ${long.length} of them held the thread ${GC_REPORT_MS} ms or more:`,
     ...long.map((p) => `    ${(p.at / 1000).toFixed(2)} s: ${p.kind} ${p.collector.toFixed(1)} ms, then epilogue ${p.epilogue.toFixed(1)} ms`),
   ];
 }

@@ -171,9 +171,9 @@ function cacheKey(url: URL, prepared: Prepared, personalized: boolean): Request 
 /**
  * Sets the headers of a page that depends on the visitor on `page`, a Response of our own making (mutable
  * headers), in place. Every Request, Response and Headers a page touches from JavaScript is a wrapped runtime
- * object that workerd frees only in a garbage collection's epilogue, all the dead ones of the last second at
- * once: on the benchmark's page path that was 10-15 ms of the thread every second or so, the page p99's
- * stalls. So the page path makes as few of them as it can: no Headers copy, no second Response to change them.
+ * object that workerd frees only in a garbage collection's epilogue, all those dead since the last collection at
+ * once: on the benchmark's page path, 5-16 ms of the thread every half second or so (bench/stalls.ts --page
+ * --perf). So the page path makes as few of them as it can: no Headers copy, no second Response to change them.
  */
 function withVisitorHeaders(page: Response, visitor: Visitor, extra: Record<string, string> = {}): Response {
   const headers = page.headers;
@@ -192,14 +192,14 @@ function withVisitorHeaders(page: Response, visitor: Visitor, extra: Record<stri
 }
 
 async function fetchOrigin(request: Request, env: Env, ctx: ExecutionContext, url: URL): Promise<Response> {
-  const originUrl = env.ORIGIN_URL ? new URL(url.pathname + url.search, env.ORIGIN_URL) : url;
+  const originUrl = (env.ORIGIN_URL ? new URL(url.pathname + url.search, env.ORIGIN_URL) : url).toString();
   // A plain record, not a Headers copy and a Request: the Request fetch() makes from these is never seen by
   // JavaScript, so it is freed when the fetch is done rather than in a garbage collection (withVisitorHeaders).
   const headers: Record<string, string> = {};
   for (const [name, value] of request.headers) if (name !== "host") headers[name] = value;
   const init: RequestInit = { method: request.method, headers, body: request.method === "GET" || request.method === "HEAD" ? null : request.body, redirect: "manual" };
-  if (!env.ORIGIN_URL && pageOrigin.builtIn) return pageOrigin.builtIn(new Request(originUrl.toString(), init), env, ctx);
-  return pageOrigin.fetch(originUrl.toString(), init);
+  if (!env.ORIGIN_URL && pageOrigin.builtIn) return pageOrigin.builtIn(new Request(originUrl, init), env, ctx);
+  return pageOrigin.fetch(originUrl, init);
 }
 
 /** The proxied, personalized page. */
