@@ -48,6 +48,24 @@ describe("renderSlot", () => {
     expect(odd.html).toContain('class="aura-hero aura-hero--inspiration"');
   });
 
+  it("renders a card the same way every time: its position and callout are the answer's, not an earlier one's", () => {
+    const first = answer();
+    const pro = renderSlot(first).html;
+    // The same metadata objects (as decide.ts hands out per catalog item), in another order, for another persona.
+    const swapped = answer({ items: [first.items[1]!, first.items[0]!], segment: { ...first.segment!, persona: "photo_first" } });
+    const { html } = renderSlot(swapped);
+    expect(html).toContain('<li class="aura-item" data-aura-item="c1" data-aura-position="1">');
+    expect(html).toContain('<li class="aura-item" data-aura-item="p1" data-aura-position="2">');
+    expect(html).toContain('<span class="aura-callout">Made for your photos</span>');
+    expect(html).not.toContain("Pro-grade pick");
+    // And the first answer again renders exactly as it did.
+    expect(renderSlot(answer({ items: first.items })).html).toBe(pro);
+    // Another item under the same metadata object gets its own id.
+    const other = renderSlot(answer({ items: [{ ...first.items[0]!, content_id: "p2" }] })).html;
+    expect(other).toContain('data-aura-item="p2"');
+    expect(other).not.toContain('data-aura-item="p1"');
+  });
+
   it("says nothing about the visitor when the answer is not personalized", () => {
     const { attributes, html } = renderSlot(answer({ personalized: false, segment: null }));
     expect(attributes["data-aura-persona"]).toBeUndefined();

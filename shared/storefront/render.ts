@@ -43,6 +43,51 @@ export interface RenderedSlot {
   html: string;
 }
 
+type RankedItem = RankResponse["items"][number];
+
+/** A card's markup before and after its position, which is all that differs between two answers showing it. */
+interface CardParts {
+  contentId: string;
+  head: string;
+  tail: string;
+}
+
+/**
+ * Cards by item metadata (one frozen object per catalog item and snapshot: decide.ts) and callout. A page renders
+ * three slots of cards from a catalog that changes only with its snapshot: escaping and assembling the same
+ * markup on every page was a fifth of what the page path allocated (bench/heap.ts --page --all-allocations).
+ * Keyed weakly: the cards go with the snapshot's items.
+ */
+const cardCache = new WeakMap<RankedItem["metadata"], Map<string, CardParts>>();
+
+function cardOf(item: RankedItem, callout: string): CardParts {
+  const m = item.metadata;
+  let byCallout = cardCache.get(m);
+  if (!byCallout) {
+    byCallout = new Map();
+    cardCache.set(m, byCallout);
+  }
+  const known = byCallout.get(callout);
+  if (known && known.contentId === item.content_id) return known;
+  const href = safeUrl(m.url);
+  const image = safeUrl(m.image);
+  const inner = [
+    image ? `<img class="aura-image" src="${escapeHtml(image)}" alt="" width="320" height="240" loading="lazy">` : "",
+    `<span class="aura-title">${escapeHtml(m.title)}</span>`,
+    `<span class="aura-callout">${escapeHtml(callout)}</span>`,
+    m.kind === "product" ? `<span class="aura-price">${escapeHtml(price(m.price, m.currency))}</span>` : "",
+  ].join("");
+  const link = href ? `<a class="aura-link" href="${escapeHtml(href)}">${inner}</a>` : `<span class="aura-link">${inner}</span>`;
+  const action = m.kind === "product" ? `<button type="button" class="aura-action" data-aura-action="add_to_cart" data-aura-item="${escapeHtml(item.content_id)}">Add to cart</button>` : "";
+  const card: CardParts = {
+    contentId: item.content_id,
+    head: `<li class="aura-item" data-aura-item="${escapeHtml(item.content_id)}" data-aura-position="`,
+    tail: `">${link}${action}</li>`,
+  };
+  byCallout.set(callout, card);
+  return card;
+}
+
 /** The cards (and hero creative) for a ranked surface, in the markup the storefront styles and the SDK wires. */
 export function renderSlot(body: RankResponse): RenderedSlot {
   const persona = body.segment && !body.segment.fallback && !body.segment.holdout ? body.segment.persona : null;
@@ -56,20 +101,11 @@ export function renderSlot(body: RankResponse): RenderedSlot {
     attributes["data-aura-experiment"] = body.experiment.id;
     attributes["data-aura-variant"] = body.experiment.variant;
   }
-  const items = body.items.map((item, i) => {
-    const m = item.metadata;
-    const href = safeUrl(m.url);
-    const image = safeUrl(m.image);
-    const inner = [
-      image ? `<img class="aura-image" src="${escapeHtml(image)}" alt="" width="320" height="240" loading="lazy">` : "",
-      `<span class="aura-title">${escapeHtml(m.title)}</span>`,
-      `<span class="aura-callout">${escapeHtml(callout)}</span>`,
-      m.kind === "product" ? `<span class="aura-price">${escapeHtml(price(m.price, m.currency))}</span>` : "",
-    ].join("");
-    const link = href ? `<a class="aura-link" href="${escapeHtml(href)}">${inner}</a>` : `<span class="aura-link">${inner}</span>`;
-    const action = m.kind === "product" ? `<button type="button" class="aura-action" data-aura-action="add_to_cart" data-aura-item="${escapeHtml(item.content_id)}">Add to cart</button>` : "";
-    return `<li class="aura-item" data-aura-item="${escapeHtml(item.content_id)}" data-aura-position="${i + 1}">${link}${action}</li>`;
-  });
+  let cards = "";
+  for (let i = 0; i < body.items.length; i++) {
+    const card = cardOf(body.items[i]!, callout);
+    cards += card.head + String(i + 1) + card.tail;
+  }
   let hero = "";
   const payload = body.experiment?.payload;
   const headline = payloadText(payload, "headline");
@@ -87,5 +123,5 @@ export function renderSlot(body: RankResponse): RenderedSlot {
       `</div>`,
     ].join("");
   }
-  return { attributes, html: `${hero}<ul class="aura-items">${items.join("")}</ul>` };
+  return { attributes, html: `${hero}<ul class="aura-items">${cards}</ul>` };
 }
