@@ -7,10 +7,15 @@
 // after it, in which workerd frees every runtime object (Request, Response, Headers...) whose JavaScript wrapper
 // the collection found dead, all of them at once.
 //
-//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--page] [--perf] [--no-consumer]
+//   npx tsx bench/stalls.ts [--items 1000] [--rate 1000] [--seconds 8] [--path /health] [--page [--floor]] [--perf [--core]] [--no-consumer]
 //
 // --page: the page scenario instead (page.ts's uncacheable 100 KB page from its Node origin, its visitors) at --rate
 // pages a second (200 by default); the helper opens workerd's inspector, which stays idle.
+// --floor (with --page): the same pages through the rewriter floor (page.ts's plain proxy filling the slots with fixed
+// HTML, deciding nothing), served alone on the server core: what any Worker rewriting this page pays.
+// --core (with --perf): perf records the whole server core instead of workerd's process, and for every slow answer
+// lists what the core ran in the 10 ms before it, by process: the Worker's workerd, its D1 workerd (the consumer's
+// writes), V8's helper threads, anything else. A thread waiting for the core is invisible in a per-process recording.
 //
 // This is how the tails of issue 9 were traced (bench/README.md, "What the profile showed").
 import { execFile, spawn } from "node:child_process";
@@ -19,10 +24,10 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { withInspectedPageRun } from "./inspector";
 import { fixedRate, type Target } from "./loadgen";
-import { PAGE_RATE } from "./page";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
+import { PAGE_RATE, pageView, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, withScript } from "./page";
+import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { describeTcpLoss } from "./report";
-import { prepareRankRun } from "./workload";
+import { catalog, prepareRankRun } from "./workload";
 
 const items = numberOption("items", 1000);
 const page = flagOption("page");
@@ -32,6 +37,8 @@ const path = option("path", "/v1/rank");
 const withPerf = flagOption("perf");
 /** Without the queue consumer: decisions pile up on the local queue, nothing writes them (diagnostic). */
 const noConsumer = flagOption("no-consumer");
+const floor = flagOption("floor");
+const wholeCore = flagOption("core");
 
 /** A request slower than this is part of an episode; an episode is reported when its worst request passes 15 ms. */
 const SLOW_MS = 8;
@@ -81,20 +88,55 @@ function episodes(answers: { due: number; ms: number }[], t0: number): string[] 
 }
 
 /** `perf script` output: one sample per block (header line, then one frame per line). */
-function perfSamples(text: string): { tid: number; at: number; frames: string }[] {
-  const out: { tid: number; at: number; frames: string }[] = [];
+interface PerfSample {
+  comm: string;
+  pid: number;
+  tid: number;
+  /** CLOCK_MONOTONIC, ms. */
+  at: number;
+  frames: string;
+}
+
+function perfSamples(text: string): PerfSample[] {
+  const out: PerfSample[] = [];
   for (const block of text.split("\n\n")) {
     const [head, ...frames] = block.split("\n");
-    const m = head ? /^\s*(\d+)\s+([\d.]+):/.exec(head) : null;
-    if (m) out.push({ tid: Number(m[1]), at: Number(m[2]) * 1000, frames: frames.join("\n") });
+    const m = head ? /^\s*(.*?)\s+(\d+)\/(\d+)\s+([\d.]+):/.exec(head) : null;
+    if (m) out.push({ comm: m[1]!, pid: Number(m[2]), tid: Number(m[3]), at: Number(m[4]) * 1000, frames: frames.join("\n") });
   }
   return out;
+}
+
+const categoryOf = (frames: string): string => CATEGORIES.find((k) => k.frame.test(frames))?.name ?? "other (the Worker's JS, HTTP, the runtime)";
+
+/** What the server core ran in the 10 ms before each slow answer (one line per 30 ms at most), by process. */
+function slowAnswers(samples: PerfSample[], answers: { due: number; ms: number }[], t0: number, monoOffset: number, served: ServedWorker): string[] {
+  const who = (s: PerfSample) =>
+    s.pid === served.pid ? `workerd ${s.comm === "workerd" ? "thread" : s.comm}: ${categoryOf(s.frames)}` : s.pid === served.storage?.pid ? "its D1 workerd" : s.pid === 0 ? "idle" : s.comm;
+  const out: string[] = [];
+  const firstAt = samples.length ? samples[0]!.at : Infinity;
+  let last = -Infinity;
+  for (const a of [...answers].sort((x, y) => x.due - y.due)) {
+    if (a.ms <= SLOW_MS || a.due - last < 30) continue;
+    last = a.due;
+    const end = a.due + a.ms + monoOffset;
+    const counts = new Map<string, number>();
+    let n = 0;
+    for (const s of samples) {
+      if (s.at < end - 10 || s.at >= end) continue;
+      counts.set(who(s), (counts.get(who(s)) ?? 0) + 1);
+      n++;
+    }
+    const parts = [...counts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${Math.round((100 * v) / n)}%`);
+    out.push(`  ${((a.due - t0) / 1000).toFixed(3)} s, ${a.ms.toFixed(1)} ms: ${n ? parts.join(", ") : end < firstAt ? "before perf was recording" : "no samples"}`);
+  }
+  return out.length ? out : ["  none"];
 }
 
 function breakdown(samples: { frames: string }[]): string {
   const counts = new Map<string, number>();
   for (const s of samples) {
-    const c = CATEGORIES.find((k) => k.frame.test(s.frames))?.name ?? "other (the Worker's JS, HTTP, the runtime)";
+    const c = categoryOf(s.frames);
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return [...counts]
@@ -146,7 +188,7 @@ function gcPhase(frames: string): "epilogue" | "scavenge" | "mark-compact" | nul
  * The collections on workerd's busiest thread (its event loop): runs of consecutive GC samples, each with its
  * collector and its epilogue, the runtime freeing what the collection found dead.
  */
-function gcPauses(samples: { tid: number; at: number; frames: string }[]): string[] {
+function gcPauses(samples: PerfSample[]): string[] {
   const perThread = new Map<number, number>();
   for (const s of samples) perThread.set(s.tid, (perThread.get(s.tid) ?? 0) + 1);
   const loop = [...perThread].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -178,7 +220,34 @@ function gcPauses(samples: { tid: number; at: number; frames: string }[]): strin
   ];
 }
 
+/** The page scenario through the rewriter floor: its origin and visitors, no aura. */
+async function measureFloor(): Promise<void> {
+  const pinning = planPinning(false, cpus().length);
+  if (pinning.enabled) pin(process.pid, pinning.clientCore!);
+  const origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore! : null);
+  try {
+    const served = await serve(withScript(plainProxyOptions([], readWranglerConfig(), origin.url), rewriterScript(true)), "plain-proxy", []);
+    try {
+      if (pinning.enabled) pinServed(served, pinning.serverCore!);
+      const visitors = pageVisitors();
+      const requests = Array.from({ length: Math.ceil(rate * (seconds + 2)) }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!));
+      const target: Target = { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests, firstByte: true };
+      // The same 2 s unmeasured warm-up as aura's page run.
+      await fixedRate({ ...target, requests: requests.slice(0, rate * 2) }, { rate, durationS: 2, connections: 64, serverPid: served.pid });
+      await measure(served, { ...target, requests: requests.slice(rate * 2) }, `page through the rewriter floor, ${items} items`);
+    } finally {
+      await stopServed(served);
+    }
+  } finally {
+    origin.close();
+  }
+}
+
 async function main() {
+  if (page && floor) {
+    await measureFloor();
+    return;
+  }
   if (page) {
     await withInspectedPageRun("stalls-page", items, rate, seconds, ({ served, target }) => measure(served, target, `page, ${items} items`), noConsumer ? withoutQueueConsumer : undefined);
     return;
@@ -202,9 +271,14 @@ async function main() {
 /** The measured run: latencies grouped into episodes, and (--perf) workerd's thread broken down. */
 async function measure(served: ServedWorker, target: Target, label: string): Promise<void> {
   const perfData = join(WORK_DIR, "stalls.perf.data");
-  const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-p", String(served.pid), "-o", perfData], { stdio: "ignore" }) : null;
+  const core = planPinning(false, cpus().length).serverCore;
+  if (wholeCore && core === null) throw new Error("--core needs the server pinned to a core of its own (2 cores or more)");
+  const scope = wholeCore ? ["-C", String(core)] : ["-p", String(served.pid)];
+  const perf = withPerf && served.pid ? spawn("perf", ["record", "-F", String(PERF_HZ), "-g", "-k", "CLOCK_MONOTONIC", ...scope, "-o", perfData], { stdio: "ignore" }) : null;
   const answers: { due: number; ms: number }[] = [];
   const t0 = performance.now();
+  // performance.now() is CLOCK_MONOTONIC less a constant on Linux: this puts answers on perf's clock.
+  const monoOffset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
   const r = await fixedRate(target, { rate, durationS: seconds, connections: 64, serverPid: served.pid, onAnswer: (due, ms) => answers.push({ due, ms }) });
   if (perf) {
     perf.kill("SIGINT");
@@ -215,9 +289,15 @@ async function measure(served: ServedWorker, target: Target, label: string): Pro
   console.log(episodes(answers, t0).join("\n") || "  none");
   if (perf) {
     const text = await new Promise<string>((resolve, reject) =>
-      execFile("perf", ["script", "-i", perfData, "-F", "tid,time,ip,sym"], { maxBuffer: 1 << 30 }, (err, out) => (err ? reject(err) : resolve(out))),
+      execFile("perf", ["script", "-i", perfData, "-F", "comm,pid,tid,time,ip,sym"], { maxBuffer: 1 << 30 }, (err, out) => (err ? reject(err) : resolve(out))),
     );
-    const samples = perfSamples(text);
+    const all = perfSamples(text);
+    // The breakdowns below are of the Worker's own workerd; the whole core's samples serve the slow answers.
+    const samples = all.filter((x) => x.pid === served.pid);
+    if (wholeCore) {
+      console.log(`slow answers (over ${SLOW_MS} ms, one per 30 ms): what the server core ran in the 10 ms before each, by process and, for the Worker's workerd, by what its thread was doing:`);
+      console.log(slowAnswers(all, answers, t0, monoOffset, served).join("\n"));
+    }
     console.log(`workerd busy stretches (≥ ${BUSY_SHARE * 100}% of ${BIN_MS} ms bins sampled busy; perf's clock, starts with the run):`);
     console.log(busyStretches(samples).join("\n"));
     console.log(`garbage collections on workerd's event-loop thread (perf's clock, from its first sample):`);
