@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { MiniflareOptions } from "miniflare";
 import { WebSocket } from "undici";
 import { fixedRate, type Target } from "./loadgen";
-import { pageLabel, pageView, pageVisitors, startOrigin, storefrontPage } from "./page";
+import { pageLabel, pageVisitors, startOrigin, storefrontPage, uncacheablePageViews } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serveAura, STATE_DIR, stopServed, type ServedWorker, type WranglerConfig } from "./server";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
 
@@ -187,7 +187,7 @@ export async function withInspectedPageRun<T>(
         const visitors = pageVisitors();
         await createProfiles(run.served.url.origin, catalog(items), visitors);
         const warmCount = rate * 2;
-        const requests = Array.from({ length: warmCount + Math.ceil(rate * seconds) }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!));
+        const requests = uncacheablePageViews(warmCount + Math.ceil(rate * seconds));
         const target: Target = { origin: run.served.url.origin, method: "GET", path: "/", bodies: null, requests, firstByte: true, label: pageLabel };
         // Every visitor's first page and the page path's code warm before the body measures.
         await fixedRate({ ...target, requests: requests.slice(0, warmCount) }, { rate, durationS: 2, connections: 64, serverPid: run.served.pid });

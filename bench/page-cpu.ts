@@ -17,7 +17,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type TargetRequest } from "./loadgen";
-import { PAGE_RATE, pageLabel, pagesFilled, pageView, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, withScript } from "./page";
+import { PAGE_RATE, pageLabel, pagesFilled, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, uncacheablePageViews, withScript } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, type ServedWorker } from "./server";
 import { round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
@@ -65,8 +65,7 @@ async function main(): Promise<void> {
       { name: "aura-no-consent", served: aura, consent: false },
     ].filter((c) => wanted.includes(c.name));
     const perRound = PAGE_RATE * seconds;
-    const views = (consent: boolean): TargetRequest[] =>
-      Array.from({ length: perRound }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!, consent));
+    const views = (consent: boolean): TargetRequest[] => uncacheablePageViews(perRound, consent);
     const figures = new Map(cases.map((c) => [c.name, { cpu: [] as number[], d1: [] as number[], ttfb: [] as number[], filled: 0, pages: 0 }]));
     // Round 0 warms every case up and is not counted.
     for (let r = 0; r <= rounds; r++) {

@@ -37,6 +37,12 @@ export const pageView = (path: string, visitor: string, consent = true): TargetR
   headers: { cookie: `aura_aid=${visitor}${consent ? "; aura_consent=analytics,personalization" : ""}` },
 });
 
+/** `count` views of the uncacheable page (`/?cache=no`), the page visitors taking turns. */
+export const uncacheablePageViews = (count: number, consent = true): TargetRequest[] => {
+  const visitors = pageVisitors();
+  return Array.from({ length: count }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!, consent));
+};
+
 /** How many of the page's slots the rewriter filled, as "3/3 slots filled". */
 const slotsFilled = (text: string): string => `${text.split(RENDERED).length - 1}/${SLOTS.length} slots filled`;
 

@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { withInspectedPageRun } from "./inspector";
 import { fixedRate, type Target } from "./loadgen";
-import { PAGE_RATE, pageView, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, withScript } from "./page";
+import { PAGE_RATE, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, uncacheablePageViews, withScript } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { describeTcpLoss } from "./report";
 import { catalog, prepareRankRun } from "./workload";
@@ -87,7 +87,6 @@ function episodes(answers: { due: number; ms: number }[], t0: number): string[] 
   return out;
 }
 
-/** `perf script` output: one sample per block (header line, then one frame per line). */
 interface PerfSample {
   comm: string;
   pid: number;
@@ -97,6 +96,7 @@ interface PerfSample {
   frames: string;
 }
 
+/** `perf script` output: one sample per block (header line, then one frame per line). */
 function perfSamples(text: string): PerfSample[] {
   const out: PerfSample[] = [];
   for (const block of text.split("\n\n")) {
@@ -229,8 +229,7 @@ async function measureFloor(): Promise<void> {
     const served = await serve(withScript(plainProxyOptions([], readWranglerConfig(), origin.url), rewriterScript(true)), "plain-proxy", []);
     try {
       if (pinning.enabled) pinServed(served, pinning.serverCore!);
-      const visitors = pageVisitors();
-      const requests = Array.from({ length: Math.ceil(rate * (seconds + 2)) }, (_, k) => pageView("/?cache=no", visitors[k % visitors.length]!));
+      const requests = uncacheablePageViews(Math.ceil(rate * (seconds + 2)));
       const target: Target = { origin: served.url.origin, method: "GET", path: "/", bodies: null, requests, firstByte: true };
       // The same 2 s unmeasured warm-up as aura's page run.
       await fixedRate({ ...target, requests: requests.slice(0, rate * 2) }, { rate, durationS: 2, connections: 64, serverPid: served.pid });
