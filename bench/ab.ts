@@ -26,8 +26,6 @@
 // The base is checked out into bench/.work/ab-base (a git worktree, sharing this node_modules) and bundled there.
 // Both sides run with the working tree's wrangler.toml. --consumer keeps the decision-log consumer attached (it
 // shares workerd's thread); by default it is detached, as in rank-cpu.ts.
-import { execFileSync } from "node:child_process";
-import { existsSync, symlinkSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
@@ -35,7 +33,7 @@ import { createRng } from "../shared/catalog/prng";
 import { anonPool, eventsRequest } from "./fixtures";
 import { closedLoop, fixedRate, onePass, type LoadResult, type Target } from "./loadgen";
 import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
-import { bundleWorker, countInstructions, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
+import { bundleWorker, checkoutWorktree, countInstructions, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, EVENTS_PER_PROFILE, POOL_SIZE, PROFILED_SHARE, seedDetachedRankRun } from "./workload";
 
@@ -119,29 +117,10 @@ async function eventsLoop(served: ServedWorker, loop: number): Promise<LoadResul
   return { ...run, serverCpuUsPerRequest: before === null || after === null || run.ok === 0 ? null : round(((after - before) * 1000) / run.ok, 1) };
 }
 
-/** The base commit in a worktree of its own (bundleWorker builds the generated SDK module it imports). */
-function checkoutBase(): { root: string; commit: string } {
-  const commit = execFileSync("git", ["rev-parse", "--short", base], { cwd: ROOT, encoding: "utf8" }).trim();
-  const root = join(WORK_DIR, "ab-base");
-  removeBase();
-  execFileSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
-  execFileSync("git", ["worktree", "add", "--force", "--detach", root, commit], { cwd: ROOT, stdio: "ignore" });
-  if (!existsSync(join(root, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
-  return { root, commit };
-}
-
-function removeBase(): void {
-  try {
-    execFileSync("git", ["worktree", "remove", "--force", join(WORK_DIR, "ab-base")], { cwd: ROOT, stdio: "ignore" });
-  } catch {
-    // Already gone.
-  }
-}
-
 async function main(): Promise<void> {
   const pinning = planPinning(false, cpus().length);
   if (pinning.enabled) pin(process.pid, pinning.clientCore!);
-  const { root, commit } = checkoutBase();
+  const { root, commit, remove: removeBase } = checkoutWorktree(base, "ab-base");
   let origin: Origin | null = null;
   let cfg = readWranglerConfig();
   if (page) {

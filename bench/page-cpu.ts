@@ -8,17 +8,19 @@
 //                     decision);
 //   aura              aura's page, visitors consenting to personalization;
 //   aura-no-consent   aura's page without consent (no profile read, no segment).
+//   aura@<commit>     with --base REV: aura's page as that commit serves it (a worktree, bundled there), for a
+//                     change's effect on the whole page path, the consumer and D1 included.
 // aura also gets the D1 process's CPU per page (the decision log's writes, with the consumer attached).
 // Each case also gets its time to first byte, pooled over the rounds (as page.ts measures it).
 //
 //   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector '[data-aura-slot]']
-//                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent]
+//                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent] [--base REV]
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type TargetRequest } from "./loadgen";
 import { PAGE_RATE, pageLabel, pagesFilled, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, uncacheablePageViews, withScript } from "./page";
-import { bundleWorker, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, type ServedWorker } from "./server";
+import { bundleWorker, checkoutWorktree, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
 
@@ -27,6 +29,7 @@ const seconds = numberOption("seconds", 4);
 const detached = flagOption("detached");
 const selector = option("selector", "[data-aura-slot]");
 const wanted = option("cases", "proxy,rewriter,rewriter-fill,aura,aura-no-consent").split(",");
+const base = option("base", "");
 
 interface Case {
   name: string;
@@ -41,20 +44,27 @@ async function main(): Promise<void> {
   const items = catalog(1000);
   const origin = await startOrigin(storefrontPage(items), pinning.enabled ? pinning.clientCore : null);
   const servers: ServedWorker[] = [];
+  const worktree = base ? checkoutWorktree(base, "page-cpu-base") : null;
   try {
-    const aura = await serveAura(bundleWorker().path, freshDir(join(STATE_DIR, "page-cpu")), [], { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } }, detached ? withoutQueueConsumer : undefined);
-    servers.push(aura);
+    const serveAuraFrom = async (bundlePath: string, state: string) => {
+      const served = await serveAura(bundlePath, freshDir(join(STATE_DIR, state)), [], { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } }, detached ? withoutQueueConsumer : undefined);
+      servers.push(served);
+      return served;
+    };
+    const aura = await serveAuraFrom(bundleWorker().path, "page-cpu");
+    const auraBase = worktree ? await serveAuraFrom(bundleWorker(worktree.root, join(WORK_DIR, "page-cpu-bundle-base")).path, "page-cpu-base") : null;
     const proxyOptions = plainProxyOptions([], cfg, origin.url);
     const proxy = await serve(proxyOptions, "plain-proxy", []);
     const rewriter = await serve(withScript(proxyOptions, rewriterScript(false, selector)), "plain-proxy", []);
     const rewriterFill = await serve(withScript(proxyOptions, rewriterScript(true, selector)), "plain-proxy", []);
     servers.push(proxy, rewriter, rewriterFill);
-    if (pinning.enabled) for (const s of [...servers, aura.storage!]) pinServed(s, pinning.serverCore!);
+    if (pinning.enabled) for (const s of servers) pinServed(s, pinning.serverCore!);
 
     // The page scenario's setup: catalog, the rank pool's profiles, then the page visitors' (consumed when attached).
-    await prepareRankRun(aura, items.length, PAGE_RATE);
-    const visitors = pageVisitors();
-    await createProfiles(aura.url.origin, items, visitors);
+    for (const a of auraBase ? [aura, auraBase] : [aura]) {
+      await prepareRankRun(a, items.length, PAGE_RATE);
+      await createProfiles(a.url.origin, items, pageVisitors());
+    }
     await sleep(3000);
 
     const cases: Case[] = [
@@ -64,6 +74,7 @@ async function main(): Promise<void> {
       { name: "aura", served: aura, consent: true },
       { name: "aura-no-consent", served: aura, consent: false },
     ].filter((c) => wanted.includes(c.name));
+    if (auraBase && worktree) cases.push({ name: `aura@${worktree.commit}`, served: auraBase, consent: true });
     const perRound = PAGE_RATE * seconds;
     const views = (consent: boolean): TargetRequest[] => uncacheablePageViews(perRound, consent);
     const figures = new Map(cases.map((c) => [c.name, { cpu: [] as number[], d1: [] as number[], ttfb: [] as number[], filled: 0, pages: 0 }]));
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
     for (let r = 0; r <= rounds; r++) {
       for (const c of r % 2 === 0 ? cases : [...cases].reverse()) {
         const before = c.served.pid ? processCpuMs(c.served.pid) : null;
-        const d1Before = c.served === aura && aura.storage?.pid ? processCpuMs(aura.storage.pid) : null;
+        const d1Before = c.served.storage?.pid ? processCpuMs(c.served.storage.pid) : null;
         const ttfb: number[] = [];
         const run = await fixedRate(
           { origin: c.served.url.origin, method: "GET", path: "/", bodies: null, requests: views(c.consent), label: pageLabel, firstByte: true },
@@ -81,7 +92,7 @@ async function main(): Promise<void> {
         // them (an idle workerd adds a few µs per page over the pause).
         await sleep(1000);
         const after = c.served.pid ? processCpuMs(c.served.pid) : null;
-        const d1After = d1Before !== null ? processCpuMs(aura.storage!.pid!) : null;
+        const d1After = d1Before !== null ? processCpuMs(c.served.storage!.pid!) : null;
         if (r === 0) continue;
         const f = figures.get(c.name)!;
         if (before === null || after === null) throw new Error("workerd's CPU time could not be read (no /proc for its pid)");
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of servers) await (s.storage ? stopServed(s) : s.mf.dispose());
     origin.close();
+    worktree?.remove();
   }
 }
 

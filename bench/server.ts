@@ -2,7 +2,7 @@
 // bundle in workerd through Miniflare's programmatic API with wrangler.toml's bindings, and reach it on a
 // direct workerd socket (no entry worker, no Node proxy). Also: CPU pinning and per-process CPU accounting.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { Miniflare, type MiniflareOptions, type WorkerOptions } from "miniflare";
 import { sleep } from "./stats";
@@ -507,6 +507,27 @@ export async function countInstructions(pid: number | null): Promise<{ stop(): P
 export function selfCpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/**
+ * `rev` checked out into bench/.work/<name> (a git worktree sharing this node_modules), for a tool that serves a
+ * commit beside the working tree; `remove` takes the worktree away again. bundleWorker builds what it imports.
+ */
+export function checkoutWorktree(rev: string, name: string): { root: string; commit: string; remove: () => void } {
+  const root = join(WORK_DIR, name);
+  const remove = () => {
+    try {
+      execFileSync("git", ["worktree", "remove", "--force", root], { cwd: ROOT, stdio: "ignore" });
+    } catch {
+      // Already gone.
+    }
+  };
+  const commit = execFileSync("git", ["rev-parse", "--short", rev], { cwd: ROOT, encoding: "utf8" }).trim();
+  remove();
+  execFileSync("git", ["worktree", "prune"], { cwd: ROOT, stdio: "ignore" });
+  execFileSync("git", ["worktree", "add", "--force", "--detach", root, commit], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(join(root, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(root, "node_modules"));
+  return { root, commit, remove };
 }
 
 export function freshDir(path: string): string {

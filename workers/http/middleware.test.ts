@@ -5,18 +5,31 @@ import { ApiError } from "./errors";
 import { hostnameOf, newRequestId, readBodyText, readJsonValue } from "./middleware";
 
 describe("newRequestId", () => {
-  it("gives 128 random bits as hex, none repeated, across many refills of its byte pool", () => {
+  it("gives the time in milliseconds, then 80 random bits as hex, none repeated, across many refills of its byte pool", () => {
+    const before = Date.now();
     const ids = Array.from({ length: 1000 }, newRequestId);
-    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    const after = Date.now();
+    for (const id of ids) {
+      expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+      const ms = parseInt(id.slice(4, 16), 16);
+      expect(ms).toBeGreaterThanOrEqual(before);
+      expect(ms).toBeLessThanOrEqual(after);
+    }
     expect(new Set(ids).size).toBe(ids.length);
-    // Consecutive ids share no bytes: each pool byte is used once (a reuse would repeat 16-byte runs).
-    const halves = new Set(ids.flatMap((id) => [id.slice(4, 20), id.slice(20)]));
-    expect(halves.size).toBe(2 * ids.length);
+    // Consecutive ids share no random bytes: each pool byte is used once (a reuse would repeat 10-byte runs).
+    expect(new Set(ids.map((id) => id.slice(16))).size).toBe(ids.length);
   });
 
-  it("uses every hex digit about equally (the bytes are random, not a counter)", () => {
+  it("sorts ids made later after ids made earlier (the decision log's key grows at its end)", async () => {
+    const first = newRequestId();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = Array.from({ length: 100 }, newRequestId);
+    for (const id of later) expect(id > first).toBe(true);
+  });
+
+  it("uses every hex digit about equally in its random part (the bytes are random, not a counter)", () => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 2000; i++) for (const ch of newRequestId().slice(4)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    for (let i = 0; i < 3200; i++) for (const ch of newRequestId().slice(16)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
     expect(counts.size).toBe(16);
     // 64,000 digits, 4,000 expected per digit; a chi-square of 15 degrees of freedom above 50 has p < 1e-5.
     const chi2 = [...counts.values()].reduce((sum, n) => sum + (n - 4000) ** 2 / 4000, 0);

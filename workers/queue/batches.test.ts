@@ -111,15 +111,23 @@ describe("a second's worth of decisions", () => {
     return { retried: outcome.retryBatch.retry || outcome.retryMessages.length > 0 };
   }
 
-  it("caps the transactions per invocation: 1,500 decisions go in ten", async () => {
+  it("writes a light batch in one D1 call, and caps the transactions per invocation: 6,000 decisions go in ten", async () => {
     await createExperiment("exp_big_cap");
-    const logged = Array.from({ length: 1500 }, () => decision("exp_big_cap", "a"));
-    const messages: DecisionsMessage[] = Array.from({ length: 15 }, (_, k) => ({ kind: "decisions", decisions: logged.slice(k * 100, k * 100 + 100) }));
+    // A second of page views: the log rows, their pulls and the ledger's sums in one transaction.
+    const light = Array.from({ length: 300 }, () => decision("exp_big_cap", "a"));
+    const lightSpy = countingD1(null, "before");
+    expect(await deliverTo(lightSpy.db, [0, 100, 200].map((k) => ({ kind: "decisions", decisions: light.slice(k, k + 100) }) satisfies DecisionsMessage))).toEqual({ retried: false });
+    expect(lightSpy.calls).toEqual([3]);
+    const logged = Array.from({ length: 6000 }, () => decision("exp_big_cap", "a"));
+    const messages: DecisionsMessage[] = Array.from({ length: 60 }, (_, k) => ({ kind: "decisions", decisions: logged.slice(k * 100, k * 100 + 100) }));
     const spy = countingD1(null, "before");
     expect(await deliverTo(spy.db, messages)).toEqual({ retried: false });
-    // Ten decision transactions, then the batch that sums the ledger.
-    expect(spy.calls).toEqual([...Array.from({ length: 10 }, () => 2), 1]);
-    expect(await counts("exp_big_cap")).toEqual({ "seg_a/a": { pulls: 1500, successes: 0 } });
+    // Nine decision transactions of 600, then the tenth with the batch that sums the ledger. A statement carries at
+    // most 500 rows, so each transaction's log rows and pulls are two statements each.
+    expect(spy.calls).toEqual([...Array.from({ length: 9 }, () => 4), 5]);
+    expect(await counts("exp_big_cap")).toEqual({ "seg_a/a": { pulls: 6300, successes: 0 } });
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE experiment_id = 'exp_big_cap'").first<{ n: number }>();
+    expect(rows!.n).toBe(6300);
   });
 
   it("lets the isolate's other work run while it validates and prepares a large batch", async () => {
@@ -153,27 +161,27 @@ describe("a second's worth of decisions", () => {
     expect(await counts("exp_big_turns")).toEqual({ "seg_a/a": { pulls: 1500, successes: 0 } });
   });
 
-  for (const [failAt, when] of [[2, "before"], [4, "after"]] as const) {
-    it(`logs 250 decisions in short transactions, and counts every pull once when write ${failAt} fails ${when} it`, async () => {
+  for (const [failAt, when] of [[2, "before"], [3, "after"]] as const) {
+    it(`logs 1,250 decisions in transactions of 500, and counts every pull once when write ${failAt} fails ${when} it`, async () => {
       const id = `exp_big_${failAt}_${when}`;
       await createExperiment(id);
-      const logged = Array.from({ length: 250 }, (_, i) => decision(id, i % 5 === 0 ? "b" : "a"));
-      const messages: DecisionsMessage[] = [0, 100, 200].map((i) => ({ kind: "decisions", decisions: logged.slice(i, i + 100) }));
+      const logged = Array.from({ length: 1250 }, (_, i) => decision(id, i % 5 === 0 ? "b" : "a"));
+      const messages: DecisionsMessage[] = Array.from({ length: 13 }, (_, k) => ({ kind: "decisions", decisions: logged.slice(k * 100, k * 100 + 100) }));
       const clicked = logged.filter((_, i) => i % 10 === 1).map((d) => click(d.request_id));
       // First delivery: the injected failure makes the consumer ask for redelivery of what it had not acked.
       const first = countingD1(failAt, when);
       expect(await deliverTo(first.db, [...messages, ...clicked])).toEqual({ retried: true });
-      // Transactions of at most 100 decisions (2 statements: log rows and pulls), then the rest; it stops at
-      // the failure.
-      expect(first.calls).toEqual(failAt === 2 ? [2, 2] : [2, 2, 2, first.calls[3]]);
+      // Two transactions of 500 decisions (2 statements: log rows and pulls), then the last 250 with everything
+      // else (feedback, successes, the sums); it stops at the failure.
+      expect(first.calls).toEqual(failAt === 2 ? [2, 2] : [2, 2, first.calls[2]]);
       // Redelivery succeeds; the sweeper takes pulls the failed invocation committed under its batch id.
       const second = countingD1(null, "before");
       expect(await deliverTo(second.db, [...messages, ...clicked])).toEqual({ retried: false });
-      expect(second.calls.length).toBe(4);
+      expect(second.calls.length).toBe(3);
       await sweepLedger(env, drizzle(env.DB), 0);
       const rows = await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE experiment_id = ?").bind(id).first<{ n: number }>();
-      expect(rows!.n).toBe(250);
-      expect(await counts(id)).toEqual({ "seg_a/a": { pulls: 200, successes: 25 }, "seg_a/b": { pulls: 50, successes: 0 } });
+      expect(rows!.n).toBe(1250);
+      expect(await counts(id)).toEqual({ "seg_a/a": { pulls: 1000, successes: 125 }, "seg_a/b": { pulls: 250, successes: 0 } });
       const pending = await env.DB.prepare("SELECT count(*) AS n FROM reward_ledger WHERE experiment_id = ? AND applied = 0").bind(id).first<{ n: number }>();
       expect(pending!.n).toBe(0);
     });

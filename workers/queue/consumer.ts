@@ -49,12 +49,13 @@ const UNKNOWN_DECISION_ATTEMPTS = 4;
 /** D1 caps bound parameters per statement; IN lists stay under it. */
 const IN_CHUNK = 90;
 /**
- * Decision log rows (with their pulls) per D1 transaction. D1 is a single SQLite writer: one transaction with a
- * second's worth of decisions (1,000 rows at 1,000 rank/s) holds off every other query to the database for as
- * long as it runs, and locally (where D1 runs on the Worker's thread) it stalled /v1/rank for 100–150 ms each
- * second. A hundred rows keep each write short; the extra round trips cost the consumer, not a visitor.
+ * Decision log rows (with their pulls) per D1 transaction, at least. Each transaction is a D1 round trip and a
+ * commit, and on the page scenario (600 decisions a second) a hundred-row chunking made it 7 calls a batch,
+ * where D1 spent about as long on the calls as on the rows: at 500, D1's CPU per decision logged halved (bench/
+ * README.md, "The decision log"). Request ids begin with their time, so a transaction's rows land at the end of
+ * the key's index, not on 500 of its pages; it holds D1's one writer for a few milliseconds.
  */
-const DECISIONS_PER_TRANSACTION = 100;
+const DECISIONS_PER_TRANSACTION = 500;
 /**
  * ...but no more transactions than this per invocation: each one yields the isolate, and under a backlog (locally:
  * a thread saturated by /v1/rank) a hundred yields per batch let the decision log fall 10 s behind instead of 1 s.
@@ -217,12 +218,20 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
 
   const batchId = `lb_${crypto.randomUUID()}`;
   const ledgerRows = (entries: readonly LedgerEntry[]) => bulkInsert(env.DB, rewardLedger, entries.map((e) => ({ key: e.key, kind: e.kind, requestId: e.request_id, experimentId: e.experiment_id, segmentId: e.segment_id, arm: e.arm, batchId, createdAt: nowIso })));
-  // Decision log rows, with their pulls, in transactions of DECISIONS_PER_TRANSACTION; then one D1 batch (a
-  // transaction) with every other row and this invocation's successes, and the ledger rows of this batch id
-  // (pulls and successes) summed per arm. Every insert ignores conflicts, so a redelivery after a partial
-  // write adds nothing twice; pulls a failed invocation left under its batch id are the sweeper's to apply.
+  // Decision log rows, with their pulls, in transactions of DECISIONS_PER_TRANSACTION; the last (usually the only)
+  // one goes in one D1 batch (a transaction) with every other row and this invocation's successes, and the ledger
+  // rows of this batch id (pulls and successes) summed per arm. Every insert ignores conflicts, so a redelivery
+  // after a partial write adds nothing twice; pulls a failed invocation left under its batch id are the sweeper's
+  // to apply.
   const hasLedgerRows = ledger.length > 0 || pulls.some((p) => p !== null);
+  const perTransaction = Math.max(DECISIONS_PER_TRANSACTION, Math.ceil(decisionRows.length / MAX_DECISION_TRANSACTIONS));
+  const decisionWrites = (from: number) => [
+    ...bulkInsert(env.DB, decisions, decisionRows.slice(from, from + perTransaction)),
+    ...ledgerRows(pulls.slice(from, from + perTransaction).filter((p): p is LedgerEntry => p !== null)),
+  ];
+  const lastChunk = decisionRows.length > 0 ? Math.floor((decisionRows.length - 1) / perTransaction) * perTransaction : 0;
   writes.push(
+    ...decisionWrites(lastChunk),
     ...bulkInsert(env.DB, events, eventRows),
     ...bulkInsert(env.DB, segmentAssignments, assignments, "visitorHash"),
     ...bulkInsert(env.DB, feedback, feedbackRows),
@@ -232,13 +241,11 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   const sumsAt = hasLedgerRows ? writes.push(env.DB.prepare(LEDGER_SUMS_SQL).bind(batchId)) - 1 : -1;
   let sums: LedgerSum[] = [];
   try {
-    const perTransaction = Math.max(DECISIONS_PER_TRANSACTION, Math.ceil(decisionRows.length / MAX_DECISION_TRANSACTIONS));
-    for (let i = 0; i < decisionRows.length; i += perTransaction) {
+    for (let i = 0; i < lastChunk; i += perTransaction) {
+      await env.DB.batch(decisionWrites(i));
       // Give the isolate back between transactions: a consumer invocation may share its isolate with /v1/rank
       // (and locally D1 runs on that thread too, where an unbroken chain of batches held every request back).
-      if (i > 0) await nextTurn();
-      const chunkPulls = pulls.slice(i, i + perTransaction).filter((p): p is LedgerEntry => p !== null);
-      await env.DB.batch([...bulkInsert(env.DB, decisions, decisionRows.slice(i, i + perTransaction)), ...ledgerRows(chunkPulls)]);
+      await nextTurn();
     }
     if (writes.length > 0) {
       const results = await env.DB.batch(writes);
