@@ -10,7 +10,7 @@
 //   aura-no-consent   aura's page without consent (no profile read, no segment).
 //   aura@<commit>     with --base REV: aura's page as that commit serves it (a worktree, bundled there), for a
 //                     change's effect on the whole page path, the consumer and D1 included.
-// aura also gets the D1 process's CPU per page (the decision log's writes, with the consumer attached).
+// aura's rows also get their D1 process's CPU per page (the decision log's writes, with the consumer attached).
 // Each case also gets its time to first byte, pooled over the rounds (as page.ts measures it).
 //
 //   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector '[data-aura-slot]']
@@ -44,8 +44,9 @@ async function main(): Promise<void> {
   const items = catalog(1000);
   const origin = await startOrigin(storefrontPage(items), pinning.enabled ? pinning.clientCore : null);
   const servers: ServedWorker[] = [];
-  const worktree = base ? checkoutWorktree(base, "page-cpu-base") : null;
+  let worktree: ReturnType<typeof checkoutWorktree> | null = null;
   try {
+    if (base) worktree = checkoutWorktree(base, "page-cpu-base");
     const serveAuraFrom = async (bundlePath: string, state: string) => {
       const served = await serveAura(bundlePath, freshDir(join(STATE_DIR, state)), [], { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } }, detached ? withoutQueueConsumer : undefined);
       servers.push(served);

@@ -27,9 +27,9 @@ let idPoolNext = idPool.length;
 
 /**
  * The time in milliseconds (12 hex digits), then 80 random bits: request ids are quoted by feedback, so they must
- * be unguessable, and 2^80 is out of reach. The time comes first so that ids are written in order: the decision
- * log's primary key (and the reward ledger's) then grows at its end, instead of each row landing on a random page
- * of the index, which had every D1 transaction rewrite a page per row (bench/README.md, "The decision log").
+ * be unguessable, and 2^80 is out of reach. The time comes first so that ids are written roughly in order: the
+ * decision log's primary key (and the reward ledger's) then grows near its end, instead of each row landing on a
+ * random page of the index for its transaction to rewrite (bench/README.md, "The decision log").
  */
 export function newRequestId(): string {
   // Each pool byte is used once (synchronous: no other request runs in between), hex by table (a page makes four).
