@@ -32,7 +32,7 @@ import { flagOption, numberOption, option } from "./cli";
 import { createRng } from "../shared/catalog/prng";
 import { anonPool, eventsRequest } from "./fixtures";
 import { closedLoop, fixedRate, onePass, type LoadResult, type Target } from "./loadgen";
-import { pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
+import { pageAuraConfig, pageLabel, pagesFilled, pageView, pageVisitors, startOrigin, storefrontPage, type Origin } from "./page";
 import { bundleWorker, checkoutWorktree, countInstructions, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, ROOT, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { pairedInterval, round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, EVENTS_PER_PROFILE, POOL_SIZE, PROFILED_SHARE, seedDetachedRankRun } from "./workload";
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   let cfg = readWranglerConfig();
   if (page) {
     origin = await startOrigin(storefrontPage(catalog(items)), pinning.enabled ? pinning.clientCore : null);
-    cfg = { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } };
+    cfg = pageAuraConfig(cfg, origin.url);
   }
   const adjust = consumer || events ? undefined : withoutQueueConsumer;
   const bundles = { base: bundleWorker(root, join(WORK_DIR, "ab-bundle-base")), tree: bundleWorker(ROOT, join(WORK_DIR, "ab-bundle-tree")) };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { MiniflareOptions } from "miniflare";
 import { WebSocket } from "undici";
 import { fixedRate, type Target } from "./loadgen";
-import { pageLabel, pageVisitors, startOrigin, storefrontPage, uncacheablePageViews } from "./page";
+import { pageAuraConfig, pageLabel, pageVisitors, startOrigin, storefrontPage, uncacheablePageViews } from "./page";
 import { bundleWorker, freshDir, pin, pinServed, planPinning, readWranglerConfig, serveAura, STATE_DIR, stopServed, type ServedWorker, type WranglerConfig } from "./server";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
 
@@ -193,7 +193,7 @@ export async function withInspectedPageRun<T>(
         await fixedRate({ ...target, requests: requests.slice(0, warmCount) }, { rate, durationS: 2, connections: 64, serverPid: run.served.pid });
         return body({ ...run, target: { ...target, requests: requests.slice(warmCount) } });
       },
-      { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } },
+      pageAuraConfig(cfg, origin.url),
       adjust,
     );
   } finally {

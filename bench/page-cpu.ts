@@ -4,22 +4,24 @@
 // The steps:
 //   proxy             the plain proxy (page.ts's baseline);
 //   rewriter          the proxy piping the page through an HTMLRewriter with no handler;
-//   rewriter-fill     the same with aura's slot selector (or --selector), filling each slot with fixed HTML (no
-//                     decision);
-//   aura              aura's page, visitors consenting to personalization;
-//   aura-no-consent   aura's page without consent (no profile read, no segment).
+//   rewriter-fill     the same with aura's slot selector as the page scenario configures it (page.ts,
+//                     PAGE_SLOT_SELECTOR; or --selector), filling each slot with fixed HTML (no decision);
+//   aura              aura's page, visitors consenting to personalization, configured as the page scenario
+//                     configures it (PAGE_SLOT_ELEMENTS = "section": the page's slots are sections);
+//   aura-no-consent   aura's page without consent (no profile read, no segment);
+//   aura-any-element  aura's page with PAGE_SLOT_ELEMENTS unset (wrangler.toml's default: slots on any element).
 //   aura@<commit>     with --base REV: aura's page as that commit serves it (a worktree, bundled there), for a
 //                     change's effect on the whole page path, the consumer and D1 included.
 // aura's rows also get their D1 process's CPU per page (the decision log's writes, with the consumer attached).
 // Each case also gets its time to first byte, pooled over the rounds (as page.ts measures it).
 //
 //   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector '[data-aura-slot]']
-//                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent] [--base REV]
+//                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent,aura-any-element] [--base REV]
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { flagOption, numberOption, option } from "./cli";
 import { fixedRate, type TargetRequest } from "./loadgen";
-import { PAGE_RATE, pageLabel, pagesFilled, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, uncacheablePageViews, withScript } from "./page";
+import { PAGE_RATE, PAGE_SLOT_SELECTOR, pageAuraConfig, pageLabel, pagesFilled, pageVisitors, plainProxyOptions, rewriterScript, startOrigin, storefrontPage, uncacheablePageViews, withScript } from "./page";
 import { bundleWorker, checkoutWorktree, freshDir, pin, pinServed, planPinning, processCpuMs, readWranglerConfig, serve, serveAura, STATE_DIR, stopServed, withoutQueueConsumer, WORK_DIR, type ServedWorker } from "./server";
 import { round, sleep, summarize } from "./stats";
 import { catalog, createProfiles, prepareRankRun } from "./workload";
@@ -27,7 +29,7 @@ import { catalog, createProfiles, prepareRankRun } from "./workload";
 const rounds = numberOption("rounds", 6);
 const seconds = numberOption("seconds", 4);
 const detached = flagOption("detached");
-const selector = option("selector", "[data-aura-slot]");
+const selector = option("selector", PAGE_SLOT_SELECTOR);
 const wanted = option("cases", "proxy,rewriter,rewriter-fill,aura,aura-no-consent").split(",");
 const base = option("base", "");
 
@@ -47,12 +49,14 @@ async function main(): Promise<void> {
   let worktree: ReturnType<typeof checkoutWorktree> | null = null;
   try {
     if (base) worktree = checkoutWorktree(base, "page-cpu-base");
-    const serveAuraFrom = async (bundlePath: string, state: string) => {
-      const served = await serveAura(bundlePath, freshDir(join(STATE_DIR, state)), [], { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: origin.url } }, detached ? withoutQueueConsumer : undefined);
+    const serveAuraFrom = async (bundlePath: string, state: string, slotElements?: string) => {
+      const served = await serveAura(bundlePath, freshDir(join(STATE_DIR, state)), [], pageAuraConfig(cfg, origin.url, slotElements), detached ? withoutQueueConsumer : undefined);
       servers.push(served);
       return served;
     };
-    const aura = await serveAuraFrom(bundleWorker().path, "page-cpu");
+    const bundle = bundleWorker().path;
+    const aura = await serveAuraFrom(bundle, "page-cpu");
+    const auraAnyElement = wanted.includes("aura-any-element") ? await serveAuraFrom(bundle, "page-cpu-any-element", "") : null;
     const auraBase = worktree ? await serveAuraFrom(bundleWorker(worktree.root, join(WORK_DIR, "page-cpu-bundle-base")).path, "page-cpu-base") : null;
     const proxyOptions = plainProxyOptions([], cfg, origin.url);
     const proxy = await serve(proxyOptions, "plain-proxy", []);
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
     if (pinning.enabled) for (const s of servers) pinServed(s, pinning.serverCore!);
 
     // The page scenario's setup: catalog, the rank pool's profiles, then the page visitors' (consumed when attached).
-    for (const a of auraBase ? [aura, auraBase] : [aura]) {
+    for (const a of [aura, auraAnyElement, auraBase].filter((s): s is ServedWorker => s !== null)) {
       await prepareRankRun(a, items.length, PAGE_RATE);
       await createProfiles(a.url.origin, items, pageVisitors());
     }
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
       { name: "rewriter-fill", served: rewriterFill, consent: true },
       { name: "aura", served: aura, consent: true },
       { name: "aura-no-consent", served: aura, consent: false },
+      ...(auraAnyElement ? [{ name: "aura-any-element", served: auraAnyElement, consent: true }] : []),
     ].filter((c) => wanted.includes(c.name));
     if (auraBase && worktree) cases.push({ name: `aura@${worktree.commit}`, served: auraBase, consent: true });
     const perRound = PAGE_RATE * seconds;

@@ -26,6 +26,20 @@ const PAGE_VISITORS = 200;
 const SLOTS = ["homepage.hero", "homepage.carousel", "content.guides"] as const;
 const RENDERED = 'data-aura-rendered="server"';
 
+/**
+ * Every slot of the page is a `section`, as on the built-in storefront, and aura is deployed for it as a storefront
+ * with such pages would deploy it: PAGE_SLOT_ELEMENTS = "section" (wrangler.toml), so the rewriter reads only the
+ * sections' attributes. The rewriter floor matches the same elements. `page-cpu.ts --cases aura-any-element` gives
+ * the default's cost (slots on any element).
+ */
+export const PAGE_SLOT_ELEMENTS = "section";
+export const PAGE_SLOT_SELECTOR = `${PAGE_SLOT_ELEMENTS}[data-aura-slot]`;
+
+/** aura's configuration for the page scenario: wrangler.toml's, with the bench's origin and slot elements. */
+export function pageAuraConfig(cfg: WranglerConfig, originUrl: string, slotElements = PAGE_SLOT_ELEMENTS): WranglerConfig {
+  return { ...cfg, vars: { ...cfg.vars, ORIGIN_URL: originUrl, PAGE_SLOT_ELEMENTS: slotElements } };
+}
+
 /** The page visitors' ids. */
 export const pageVisitors = (): string[] => Array.from({ length: PAGE_VISITORS }, (_, i) => `anon_benchpage${String(i).padStart(4, "0")}`);
 
@@ -70,7 +84,7 @@ const FIXED_SLOT = '<li class="aura-item"><a class="aura-link" href="/products/x
  * The plain proxy's fetch, then its response through an HTMLRewriter: with no handler, or (`fill`) with aura's slot
  * selector filling each slot with fixed HTML and marking it rendered, as the CDN does, but deciding nothing.
  */
-export function rewriterScript(fill: boolean, selector = "[data-aura-slot]"): string {
+export function rewriterScript(fill: boolean, selector = PAGE_SLOT_SELECTOR): string {
   const proxy = PLAIN_PROXY_SCRIPT.replace("return fetch(", "const res = await fetch(");
   const handler = fill
     ? `.on(${JSON.stringify(selector)}, { element(el) { el.setAttribute("data-aura-rendered", "server"); el.setInnerContent(${JSON.stringify(FIXED_SLOT)}, { html: true }); } })`
@@ -290,7 +304,7 @@ export async function runPage(kit: HttpKit, items: Item[]): Promise<Scenario[]> 
       path: bypass.path,
     };
 
-    const auraCfg = { ...kit.wrangler, vars: { ...kit.wrangler.vars, ORIGIN_URL: origin.url } };
+    const auraCfg = pageAuraConfig(kit.wrangler, origin.url);
     // Both Workers are up at once (each in its own workerd, pinned to the server core), loaded one at a time.
     const proxyOptions = plainProxyOptions([], kit.wrangler, origin.url);
     const proxy = await kit.start(proxyOptions, "plain-proxy", []);

@@ -3,6 +3,7 @@
 // comes from the catalog or an experiment payload is HTML-escaped: a product title cannot inject markup.
 import type { RankResponse } from "../api/schemas";
 import { escapeHtml } from "../html";
+import { REQUEST_ATTRIBUTE } from "./slots";
 
 export { escapeHtml };
 
@@ -92,7 +93,7 @@ function cardOf(item: RankedItem, callout: string): CardParts {
 export function renderSlot(body: RankResponse): RenderedSlot {
   const persona = body.segment && !body.segment.fallback && !body.segment.holdout ? body.segment.persona : null;
   const callout = (persona && PERSONA_CALLOUTS[persona]) ?? DEFAULT_CALLOUT;
-  const attributes: Record<string, string> = { "data-aura-request": body.request_id, "data-aura-rendered": "server" };
+  const attributes: Record<string, string> = { [REQUEST_ATTRIBUTE]: body.request_id, "data-aura-rendered": "server" };
   if (body.segment) {
     attributes["data-aura-segment"] = body.segment.id;
     attributes["data-aura-persona"] = body.segment.persona;

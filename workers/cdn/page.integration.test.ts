@@ -3,7 +3,7 @@
 // text, fail-open on a failing or slow decision, the first-party cookie under consent, and the page cache.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { demoCatalog } from "../../shared/catalog/demo";
 import worker from "../index";
 import { pageOrigin } from "./page";
@@ -180,6 +180,49 @@ describe("page personalization", () => {
     const other = await page("/cached?x=1", { cookie: "aura_consent=analytics; aura_aid=anon_cachecachecachecache0002" });
     expect(other.res.headers.get("x-aura-cache")).toBe("miss");
     expect(originCalls).toBe(3);
+  });
+
+  it("looks for slots only on the elements PAGE_SLOT_ELEMENTS names, on a fresh page and on a cached one", async () => {
+    const onDiv = `<div data-aura-slot="content.guides" class="guides"><p class="fallback">Our guides</p></div>`;
+    const html = PAGE(CAROUSEL + onDiv);
+    pageOrigin.fetch = async () => htmlResponse(html, "public, max-age=120");
+    const sections = { PAGE_SLOT_ELEMENTS: "Section, aura-slot" };
+    const cookie = "aura_consent=analytics,personalization; aura_aid=anon_slotelementsslotelements01";
+    const ids = (t: string) => [...t.matchAll(/data-aura-request="(req_[0-9a-f]{32})"/g)].map((m) => m[1]);
+    const first = await page("/slot-elements", { cookie, env: sections });
+    expect(first.res.headers.get("x-aura-cache")).toBe("miss");
+    // The section is filled; the div, not a named element, is byte for byte the origin's.
+    expect(first.text).not.toContain("Our bestsellers");
+    expect(first.text).toContain(onDiv);
+    expect(ids(first.text).length).toBe(1);
+    // A cached copy's slot gets its fresh request id through the same elements.
+    const second = await page("/slot-elements", { cookie, env: sections });
+    expect(second.res.headers.get("x-aura-cache")).toBe("hit");
+    expect(ids(second.text).length).toBe(1);
+    expect(ids(second.text)[0]).not.toBe(ids(first.text)[0]);
+    // Unset, any element is looked at: both slots are filled.
+    const anyElement = await page("/slot-elements?any=1", { cookie });
+    expect(anyElement.text).not.toContain("Our bestsellers");
+    expect(anyElement.text).not.toContain("Our guides");
+    expect(ids(anyElement.text).length).toBe(2);
+  });
+
+  it("looks at every element, and says so once, when PAGE_SLOT_ELEMENTS holds something that is not an element name", async () => {
+    const onDiv = `<div data-aura-slot="content.guides"><p class="fallback">Our guides</p></div>`;
+    pageOrigin.fetch = async () => htmlResponse(PAGE(CAROUSEL + onDiv), "private, no-store");
+    const warn = vi.spyOn(console, "warn");
+    try {
+      const typo = { PAGE_SLOT_ELEMENTS: "section, div.guides" };
+      for (let i = 0; i < 2; i++) {
+        const { text } = await page("/", { cookie: "aura_consent=analytics,personalization", env: typo });
+        expect(text).not.toContain("Our bestsellers");
+        expect(text).not.toContain("Our guides");
+      }
+      const said = warn.mock.calls.map((c) => String(c[0])).filter((line) => line.includes("page_slot_elements"));
+      expect(said).toEqual([JSON.stringify({ level: "warn", page_slot_elements: "not element names: div.guides; slots are looked for on every element" })]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("asks the origin for the same path and query with the visitor's headers (not Host), and does not follow redirects", async () => {

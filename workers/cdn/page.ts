@@ -9,6 +9,7 @@ import { visitorViewOf } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { resolveDevice } from "../../shared/persona/signals";
 import { renderSlot } from "../../shared/storefront/render";
+import { parseSlotElements, REQUEST_ATTRIBUTE, selectorsFor, SLOT_ATTRIBUTE } from "../../shared/storefront/slots";
 import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
 import { newRequestId } from "../http/middleware";
@@ -45,6 +46,25 @@ export function parseCookies(header: string | null): Map<string, string> {
 
 function newAnonId(): string {
   return `anon_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+let slotsFrom: string | null = null;
+let slotSelectors: { slots: string[]; requests: string[] } = { slots: [], requests: [] };
+
+/**
+ * The rewriter's selectors for slots and for a cached page's rendered slots, from PAGE_SLOT_ELEMENTS (parsed
+ * once per value). An invalid list is reported once and looks at every element, as an empty one does.
+ */
+function pageSlotSelectors(env: Env): { slots: string[]; requests: string[] } {
+  const raw = env.PAGE_SLOT_ELEMENTS ?? "";
+  if (raw === slotsFrom) return slotSelectors;
+  const parsed = parseSlotElements(raw);
+  if (parsed.invalid.length > 0) {
+    console.warn(JSON.stringify({ level: "warn", page_slot_elements: `not element names: ${parsed.invalid.join(", ").slice(0, 200)}; slots are looked for on every element` }));
+  }
+  slotsFrom = raw;
+  slotSelectors = { slots: selectorsFor(parsed, SLOT_ATTRIBUTE), requests: selectorsFor(parsed, REQUEST_ATTRIBUTE) };
+  return slotSelectors;
 }
 
 /** The storefront's page type from its path (the same heuristics for the cache key and the decisions). */
@@ -261,7 +281,7 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   let pageRequest: RankRequest | null = null;
   const fill = (el: Element) => {
     try {
-      const surface = el.getAttribute("data-aura-slot") ?? "";
+      const surface = el.getAttribute(SLOT_ATTRIBUTE) ?? "";
       if (!ready || Date.now() > deadline || !ready.snapshot.index.config.surfaces.some((s) => s.id === surface)) {
         unchanged++;
         return;
@@ -288,8 +308,8 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
       console.warn(JSON.stringify({ level: "warn", page: url.pathname, slot_error: err instanceof Error ? err.message : String(err) }));
     }
   };
-  const rewriter = new HTMLRewriter().on("[data-aura-slot]", {
-    element: (el) => {
+  const slotHandler = {
+    element: (el: Element) => {
       if (waited) return fill(el);
       waited = true;
       return within(preparing).then((p) => {
@@ -297,7 +317,9 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
         fill(el);
       });
     },
-  });
+  };
+  const rewriter = new HTMLRewriter();
+  for (const selector of pageSlotSelectors(env).slots) rewriter.on(selector, slotHandler);
   const transformed = rewriter.transform(origin);
   if (!key || !cache || !transformed.body) return withVisitorHeaders(transformed, visitor, { "x-aura-cache": "bypass" });
   // Cache a copy once the page has streamed, if every slot was personalized (a fail-open page is not cached).
@@ -348,14 +370,15 @@ function serveCached(hit: Response, env: Env, ctx: ExecutionContext, visitor: Vi
       prepared.arms.get(slot.surface) ?? null,
     );
   }
-  const rewritten = new HTMLRewriter()
-    .on("[data-aura-request]", {
-      element: (el) => {
-        const old = el.getAttribute("data-aura-request");
-        const id = old ? fresh.get(old) : undefined;
-        if (id) el.setAttribute("data-aura-request", id);
-      },
-    })
-    .transform(hit);
+  const requestHandler = {
+    element: (el: Element) => {
+      const old = el.getAttribute(REQUEST_ATTRIBUTE);
+      const id = old ? fresh.get(old) : undefined;
+      if (id) el.setAttribute(REQUEST_ATTRIBUTE, id);
+    },
+  };
+  const rewriter = new HTMLRewriter();
+  for (const selector of pageSlotSelectors(env).requests) rewriter.on(selector, requestHandler);
+  const rewritten = rewriter.transform(hit);
   return withVisitorHeaders(rewritten, visitor, { "x-aura-cache": "hit", "content-type": hit.headers.get("content-type") ?? "text/html; charset=utf-8" });
 }
