@@ -180,11 +180,13 @@ const SLOTS_HEADER = "x-aura-slots";
 /** Pages above this size are personalized but not cached (the copy for the cache is held in memory). */
 const MAX_CACHED_BYTES = 2 * 1024 * 1024;
 
-function cacheKey(url: URL, prepared: Prepared, personalized: boolean): Request {
+function cacheKey(url: URL, prepared: Prepared, personalized: boolean, slotElements: string): Request {
   const variants = [...prepared.arms].map(([surface, arm]) => `${surface}=${arm ? `${arm.experimentId}:${arm.variant}` : "-"}`).join(",");
   const key = new URL(url.toString());
   key.searchParams.set("__aura_seg", personalized ? (prepared.segment?.id ?? "none") : "nonpersonalized");
   key.searchParams.set("__aura_var", variants);
+  // A copy filled under other slot elements may hold rendered slots a hit would not find to renew their ids.
+  if (slotElements) key.searchParams.set("__aura_el", slotElements);
   return new Request(key.toString(), { method: "GET" });
 }
 
@@ -262,7 +264,7 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   const prepared = cacheable ? await within(preparing) : null;
   const personalized = visitor.consent.includes("personalization");
   const cacheTtl = prepared ? originTtl : 0;
-  const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized) : null;
+  const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized, env.PAGE_SLOT_ELEMENTS ?? "") : null;
   const cache = key ? await caches.open("aura-pages").catch(() => null) : null;
   if (key && cache && prepared) {
     const hit = await cache.match(key).catch(() => undefined);
