@@ -15,7 +15,7 @@
 // aura's rows also get their D1 process's CPU per page (the decision log's writes, with the consumer attached).
 // Each case also gets its time to first byte, pooled over the rounds (as page.ts measures it).
 //
-//   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector '[data-aura-slot]']
+//   npx tsx bench/page-cpu.ts [--rounds 6] [--seconds 4] [--detached] [--selector 'section[data-aura-slot]']
 //                             [--cases proxy,rewriter,rewriter-fill,aura,aura-no-consent,aura-any-element] [--base REV]
 import { cpus } from "node:os";
 import { join } from "node:path";

@@ -12,6 +12,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MiniflareOptions, WorkerOptions } from "miniflare";
 import type { Item } from "../shared/catalog/item";
+import { parseSlotElements, selectorsFor, SLOT_ATTRIBUTE } from "../shared/storefront/slots";
 import type { HttpKit, Scenario } from "./http";
 import { fixedRate, mergeBlocks, onePass, type LoadResult, type Target, type TargetRequest } from "./loadgen";
 import { warningKinds, warningsLine } from "./mix";
@@ -33,7 +34,8 @@ const RENDERED = 'data-aura-rendered="server"';
  * the default's cost (slots on any element).
  */
 export const PAGE_SLOT_ELEMENTS = "section";
-export const PAGE_SLOT_SELECTOR = `${PAGE_SLOT_ELEMENTS}[data-aura-slot]`;
+/** The selector aura builds for that setting (one element, one selector): the floor rewrites what aura would. */
+export const PAGE_SLOT_SELECTOR = selectorsFor(parseSlotElements(PAGE_SLOT_ELEMENTS), SLOT_ATTRIBUTE)[0]!;
 
 /** aura's configuration for the page scenario: wrangler.toml's, with the bench's origin and slot elements. */
 export function pageAuraConfig(cfg: WranglerConfig, originUrl: string, slotElements = PAGE_SLOT_ELEMENTS): WranglerConfig {

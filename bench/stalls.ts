@@ -124,7 +124,8 @@ function slowAnswers(samples: PerfSample[], answers: { due: number; ms: number }
     let n = 0;
     for (const s of samples) {
       if (s.at < end - 10 || s.at >= end) continue;
-      counts.set(who(s), (counts.get(who(s)) ?? 0) + 1);
+      const k = who(s);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
       n++;
     }
     const parts = [...counts].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${Math.round((100 * v) / n)}%`);
