@@ -38,7 +38,10 @@ export const EventsMessage = z.object({
 });
 export type EventsMessage = z.infer<typeof EventsMessage>;
 
-/** ~0.5 KB each: 100 stay far below the queue's 128 KB message limit. */
+/**
+ * ~0.5 KB each for a page's few items, ~2 KB for a rank of a hundred: a window of them past the queue's 128 KB
+ * message limit is sent as several messages (message-size.ts).
+ */
 export const MAX_DECISIONS_PER_MESSAGE = 100;
 
 /** One rank decision, logged for joins (feedback), learning (bandit pulls) and off-policy evaluation. */

@@ -7,13 +7,23 @@
 // settles the promise, so a waiter woken by the owner would build its response inside the owner's request
 // ("Cannot perform I/O on behalf of a different request"). Waiters therefore watch the window's outcome
 // from their own timers: first when the send should be done, then every POLL_MS.
+//
+// A window too large for one queue message goes out as several (shared/api/message-size.ts); each item's outcome
+// is its own message's.
+import { messagePieces } from "../../shared/api/message-size";
 import { sendWithRetry } from "./send";
 
 interface OpenWindow<Item> {
   items: Item[];
   openedAt: number;
-  outcome: { ok: true } | { ok: false; err: unknown } | null;
+  /** True once every message of the window was queued or given up on. */
+  settled: boolean;
+  /** The error of each item (by index) whose message could not be queued. */
+  failed: Map<number, unknown>;
 }
+
+/** An item that no queue message can hold: sending it would only fail, however often it were tried. */
+export class MessageTooLarge extends Error {}
 
 /** How often a waiter looks again once its window should have been sent. */
 const POLL_MS = 2;
@@ -34,30 +44,30 @@ export class QueueWindow<Item> {
   ) {}
 
   /**
-   * Adds `item`. With `wait`, the promise settles once its window's message is on the queue (rejects when
-   * every attempt failed); without, the caller does not hear back (the owner reports a loss).
+   * Adds `item`. With `wait`, the promise settles once the message holding it is on the queue (rejects when
+   * every attempt failed, or at once when no message can hold it); without, the caller does not hear back (the
+   * owner reports a loss).
    */
   add(queue: Queue<unknown>, ctx: Pick<ExecutionContext, "waitUntil">, item: Item, wait: boolean): Promise<void> {
     let window = this.#open;
     let owner = false;
     if (window === null || window.items.length >= this.maxItems) {
-      window = { items: [], openedAt: Date.now(), outcome: null };
+      window = { items: [], openedAt: Date.now(), settled: false, failed: new Map() };
       this.#open = window;
       owner = true;
     }
-    window.items.push(item);
-    const outcome = wait ? this.#waitFor(window) : Promise.resolve();
+    const index = window.items.push(item) - 1;
+    const outcome = wait ? this.#waitFor(window, index) : Promise.resolve();
     if (owner) ctx.waitUntil(this.#flush(queue, window));
     return outcome;
   }
 
-  #waitFor(window: OpenWindow<Item>): Promise<void> {
+  #waitFor(window: OpenWindow<Item>, index: number): Promise<void> {
     const deadline = Date.now() + WAITER_TIMEOUT_MS;
     return new Promise<void>((resolve, reject) => {
       const look = () => {
-        const outcome = window.outcome;
-        if (outcome?.ok) resolve();
-        else if (outcome) reject(outcome.err);
+        if (window.settled && !window.failed.has(index)) resolve();
+        else if (window.settled) reject(window.failed.get(index));
         else if (Date.now() > deadline) reject(new Error("queue window timed out"));
         else setTimeout(look, POLL_MS);
       };
@@ -68,12 +78,16 @@ export class QueueWindow<Item> {
   async #flush(queue: Queue<unknown>, window: OpenWindow<Item>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, this.windowMs));
     if (this.#open === window) this.#open = null;
-    try {
-      await sendWithRetry(queue, this.toMessage(window.items), this.backoffMs);
-      window.outcome = { ok: true };
-    } catch (err) {
-      window.outcome = { ok: false, err };
-      this.onLost(window.items, err);
+    for (const piece of messagePieces(window.items, this.toMessage)) {
+      const items = window.items.slice(piece.start, piece.end);
+      try {
+        if (!piece.fits) throw new MessageTooLarge("the item is larger than a queue message can be");
+        await sendWithRetry(queue, this.toMessage(items), this.backoffMs);
+      } catch (err) {
+        for (let i = piece.start; i < piece.end; i++) window.failed.set(i, err);
+        this.onLost(items, err);
+      }
     }
+    window.settled = true;
   }
 }
