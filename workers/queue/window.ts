@@ -10,7 +10,7 @@
 //
 // A window too large for one queue message goes out as several (shared/api/message-size.ts); each item's outcome
 // is its own message's.
-import { messagePieces } from "../../shared/api/message-size";
+import { messagePieces, type Piece } from "../../shared/api/message-size";
 import { sendWithRetry } from "./send";
 
 interface OpenWindow<Item> {
@@ -78,7 +78,14 @@ export class QueueWindow<Item> {
   async #flush(queue: Queue<unknown>, window: OpenWindow<Item>): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, this.windowMs));
     if (this.#open === window) this.#open = null;
-    for (const piece of messagePieces(window.items, this.toMessage)) {
+    let pieces: Piece[];
+    try {
+      pieces = messagePieces(window.items, this.toMessage);
+    } catch {
+      // Not serializable: the send fails the same way, and its failure is reported (never a silent loss).
+      pieces = [{ start: 0, end: window.items.length, fits: true }];
+    }
+    for (const piece of pieces) {
       const items = window.items.slice(piece.start, piece.end);
       try {
         if (!piece.fits) throw new MessageTooLarge("the item is larger than a queue message can be");
