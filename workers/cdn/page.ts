@@ -48,14 +48,21 @@ function newAnonId(): string {
   return `anon_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
+interface SlotSelectors {
+  slots: string[];
+  requests: string[];
+  /** The element names as parsed (normalized, comma-joined); null: any element. Part of the page cache key. */
+  elements: string | null;
+}
+
 let slotsFrom: string | null = null;
-let slotSelectors: { slots: string[]; requests: string[] } = { slots: [], requests: [] };
+let slotSelectors: SlotSelectors = { slots: [], requests: [], elements: null };
 
 /**
  * The rewriter's selectors for slots and for a cached page's rendered slots, from PAGE_SLOT_ELEMENTS (parsed
  * once per value). An invalid list is reported once and looks at every element, as an empty one does.
  */
-function pageSlotSelectors(env: Env): { slots: string[]; requests: string[] } {
+function pageSlotSelectors(env: Env): SlotSelectors {
   const raw = env.PAGE_SLOT_ELEMENTS ?? "";
   if (raw === slotsFrom) return slotSelectors;
   const parsed = parseSlotElements(raw);
@@ -63,7 +70,7 @@ function pageSlotSelectors(env: Env): { slots: string[]; requests: string[] } {
     console.warn(JSON.stringify({ level: "warn", page_slot_elements: `not element names: ${parsed.invalid.join(", ").slice(0, 200)}; slots are looked for on every element` }));
   }
   slotsFrom = raw;
-  slotSelectors = { slots: selectorsFor(parsed, SLOT_ATTRIBUTE), requests: selectorsFor(parsed, REQUEST_ATTRIBUTE) };
+  slotSelectors = { slots: selectorsFor(parsed, SLOT_ATTRIBUTE), requests: selectorsFor(parsed, REQUEST_ATTRIBUTE), elements: parsed.elements?.join(",") ?? null };
   return slotSelectors;
 }
 
@@ -180,7 +187,7 @@ const SLOTS_HEADER = "x-aura-slots";
 /** Pages above this size are personalized but not cached (the copy for the cache is held in memory). */
 const MAX_CACHED_BYTES = 2 * 1024 * 1024;
 
-function cacheKey(url: URL, prepared: Prepared, personalized: boolean, slotElements: string): Request {
+function cacheKey(url: URL, prepared: Prepared, personalized: boolean, slotElements: string | null): Request {
   const variants = [...prepared.arms].map(([surface, arm]) => `${surface}=${arm ? `${arm.experimentId}:${arm.variant}` : "-"}`).join(",");
   const key = new URL(url.toString());
   key.searchParams.set("__aura_seg", personalized ? (prepared.segment?.id ?? "none") : "nonpersonalized");
@@ -264,7 +271,8 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
   const prepared = cacheable ? await within(preparing) : null;
   const personalized = visitor.consent.includes("personalization");
   const cacheTtl = prepared ? originTtl : 0;
-  const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized, env.PAGE_SLOT_ELEMENTS ?? "") : null;
+  // Keyed on the elements the rewriter reads, not the setting's spelling ("Section" and "section" share copies).
+  const key = prepared && cacheTtl > 0 ? cacheKey(url, prepared, personalized, pageSlotSelectors(env).elements) : null;
   const cache = key ? await caches.open("aura-pages").catch(() => null) : null;
   if (key && cache && prepared) {
     const hit = await cache.match(key).catch(() => undefined);
