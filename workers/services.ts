@@ -52,15 +52,32 @@ export function upstashConfig(env: Env): { url: string; token: string } | null {
 }
 
 /**
+ * The store stack of each configuration, built once per isolate and keyed by the binding it is built on (Upstash's
+ * reads customer segments from D1) with every setting it takes: its objects hold no request's state. Built per
+ * request, they were three objects a request, and the functions compiled against them (the profile read's) were
+ * among those V8 deoptimized at each major GC, to be compiled again on the serving core: 10-13 of them per page
+ * run before, 0-1 after (bench/README.md, "Deoptimized by a major GC").
+ */
+const stores = new WeakMap<object, { settings: string; store: CachedFeatureStore }>();
+
+/**
  * The feature store: the isolate profile cache in front of the circuit breaker in front of Upstash Redis (when
  * configured) or the Durable Object store. The cache sits outside the breaker on purpose: a cache hit says
  * nothing about the store's health, so it must neither close a half-open circuit nor reset the failure count;
  * and while the circuit is open, profiles this isolate already holds keep serving personalised ranking.
  */
 export function featureStore(env: Env): CachedFeatureStore {
-  const { store, breaker } = guardedStore(env);
   const readMs = Number(env.FEATURE_STORE_TIMEOUT_MS || "25");
-  return new CachedFeatureStore(new ResilientFeatureStore(store, breaker, { readMs, writeMs: WRITE_TIMEOUT_MS }), isolateProfileCache(env));
+  const upstash = upstashConfig(env);
+  const binding: unknown = upstash ? env.DB : env.VISITOR_PROFILES;
+  const settings = upstash ? ["upstash", upstash.url, upstash.token, env.FEATURES_RETENTION_DAYS ?? "", env.VISITOR_ID_SALT, readMs].join("\n") : `durable_object\n${readMs}`;
+  const key = typeof binding === "object" && binding !== null ? binding : null;
+  const known = key ? stores.get(key) : undefined;
+  if (known?.settings === settings) return known.store;
+  const { store, breaker } = guardedStore(env);
+  const built = new CachedFeatureStore(new ResilientFeatureStore(store, breaker, { readMs, writeMs: WRITE_TIMEOUT_MS }), isolateProfileCache(env));
+  if (key) stores.set(key, { settings, store: built });
+  return built;
 }
 
 /** For admin health: which store serves, and its circuit breaker's state and counts in this isolate. */
