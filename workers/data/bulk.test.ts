@@ -37,4 +37,17 @@ describe("bulkInsert", () => {
     const row = await env.DB.prepare("SELECT assigned_at, confidence FROM segment_assignments WHERE visitor_hash = 'vh_bulk_up_b'").first<{ assigned_at: string; confidence: number }>();
     expect(row).toEqual({ assigned_at: "2026-11-03T00:00:00.000Z", confidence: 0.5 });
   });
+
+  it("keeps a statement per table, key set and upsert column: a plain insert after an upsert of the same rows ignores", async () => {
+    const upsert = (segmentId: string) => env.DB.batch(bulkInsert(env.DB, segmentAssignments, [assignment("vh_bulk_mix_a", segmentId, "2026-11-01T00:00:00.000Z")], "visitorHash"));
+    await upsert("seg_1");
+    await env.DB.batch(bulkInsert(env.DB, segmentAssignments, [assignment("vh_bulk_mix_a", "seg_2", "2026-11-02T00:00:00.000Z")]));
+    expect(await stored("vh_bulk_mix_")).toEqual({ vh_bulk_mix_a: "seg_1" });
+    await upsert("seg_3");
+    expect(await stored("vh_bulk_mix_")).toEqual({ vh_bulk_mix_a: "seg_3" });
+    // A row carrying a field that is not a column: the field is left out of the statement, as before.
+    const extra = { ...assignment("vh_bulk_mix_b", "seg_4", "2026-11-04T00:00:00.000Z"), notAColumn: 1 } as Assignment;
+    await env.DB.batch(bulkInsert(env.DB, segmentAssignments, [extra]));
+    expect(await stored("vh_bulk_mix_")).toEqual({ vh_bulk_mix_a: "seg_3", vh_bulk_mix_b: "seg_4" });
+  });
 });

@@ -9,6 +9,42 @@ const ROWS_PER_STATEMENT = 500;
 /** JSON characters per statement parameter: half of D1's 2 MB value limit, leaving room for multi-byte text. */
 const MAX_PARAMETER_CHARS = 1_000_000;
 
+/** A table's statement texts by the keys its rows set (and the upsert column): a few per table in practice. */
+const statementTexts = new WeakMap<SQLiteTable, Map<string, string>>();
+const TEXTS_PER_TABLE = 64;
+
+/**
+ * The statement for rows setting `rowKeys`, built once per table, key set and upsert column. Building it reads the
+ * table through drizzle (each table an object of its own shape) and maps and joins the column lists; done on every
+ * call, for every table the queue consumer writes, it kept the compiled bulkInsert bailing out to the interpreter:
+ * 3-16 times in 10 s of page views before, none after (bench/README.md, "Deoptimized by a major GC").
+ */
+function statementText(table: SQLiteTable, rowKeys: readonly string[], upsertOn: string | undefined): string {
+  let texts = statementTexts.get(table);
+  if (!texts) {
+    texts = new Map();
+    statementTexts.set(table, texts);
+  }
+  const cacheKey = `${upsertOn ?? ""}|${rowKeys.join(",")}`;
+  const known = texts.get(cacheKey);
+  if (known !== undefined) return known;
+  const columns: Record<string, { name: string }> = getTableColumns(table);
+  const keys = rowKeys.filter((k) => columns[k] !== undefined);
+  const names = keys.map((k) => `"${columns[k]!.name}"`).join(", ");
+  const values = keys.map((k) => `json_extract(value, '$.${k}')`).join(", ");
+  const onConflict =
+    upsertOn === undefined
+      ? "ON CONFLICT DO NOTHING"
+      : `ON CONFLICT ("${columns[upsertOn]!.name}") DO UPDATE SET ${keys
+          .filter((k) => k !== upsertOn)
+          .map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`)
+          .join(", ")}`;
+  const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ${onConflict}`;
+  if (texts.size >= TEXTS_PER_TABLE) texts.clear();
+  texts.set(cacheKey, text);
+  return text;
+}
+
 /**
  * `INSERT ... SELECT ... FROM json_each(?) ... ON CONFLICT DO NOTHING` statements for `rows` (drizzle insert
  * shapes; columns no row sets take their defaults). JSON-mode columns
@@ -21,20 +57,12 @@ const MAX_PARAMETER_CHARS = 1_000_000;
  */
 export function bulkInsert<T extends SQLiteTable>(d1: D1Database, table: T, rows: readonly T["$inferInsert"][], upsertOn?: keyof T["$inferInsert"] & string): D1PreparedStatement[] {
   if (rows.length === 0) return [];
-  const columns: Record<string, { name: string }> = getTableColumns(table);
   const defined = new Set<string>();
-  for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) defined.add(k);
-  const keys = [...defined].filter((k) => columns[k] !== undefined);
-  const names = keys.map((k) => `"${columns[k]!.name}"`).join(", ");
-  const values = keys.map((k) => `json_extract(value, '$.${k}')`).join(", ");
-  const onConflict =
-    upsertOn === undefined
-      ? "ON CONFLICT DO NOTHING"
-      : `ON CONFLICT ("${columns[upsertOn]!.name}") DO UPDATE SET ${keys
-          .filter((k) => k !== upsertOn)
-          .map((k) => `"${columns[k]!.name}" = excluded."${columns[k]!.name}"`)
-          .join(", ")}`;
-  const text = `INSERT INTO "${getTableName(table)}" (${names}) SELECT ${values} FROM json_each(?) WHERE true ${onConflict}`;
+  for (const row of rows) {
+    const fields = row as Record<string, unknown>;
+    for (const k in fields) if (fields[k] !== undefined) defined.add(k);
+  }
+  const text = statementText(table, [...defined], upsertOn);
   // Chunks close at ROWS_PER_STATEMENT rows or MAX_PARAMETER_CHARS of JSON, whichever comes first: wide rows
   // (a campaign upload may carry 200 attribute columns) would otherwise pass the 2 MB limit in a few hundred.
   const out: D1PreparedStatement[] = [];
