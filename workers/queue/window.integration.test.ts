@@ -27,13 +27,13 @@ describe("a queue window larger than one message", () => {
   it("logs every decision of a burst of large ranks (about 260 KB in one window) through several messages", { timeout: 60_000 }, async () => {
     const errors = vi.spyOn(console, "error");
     try {
-    const burst = Array.from({ length: 100 }, () => decision());
-    expect(new TextEncoder().encode(JSON.stringify({ kind: "decisions", decisions: burst })).byteLength).toBeGreaterThan(128_000);
-    const ctx = createExecutionContext();
-    for (const d of burst) logDecision(env.EVENTS_QUEUE, ctx, d);
-    await waitOnExecutionContext(ctx);
-    const ids = burst.map((d) => d.request_id);
-    await waitFor(async () => (await logged(ids)) === ids.length, 30_000);
+      const burst = Array.from({ length: 100 }, () => decision());
+      expect(new TextEncoder().encode(JSON.stringify({ kind: "decisions", decisions: burst })).byteLength).toBeGreaterThan(128_000);
+      const ctx = createExecutionContext();
+      for (const d of burst) logDecision(env.EVENTS_QUEUE, ctx, d);
+      await waitOnExecutionContext(ctx);
+      const ids = burst.map((d) => d.request_id);
+      await waitFor(async () => (await logged(ids)) === ids.length, 30_000);
       expect(errors.mock.calls.filter((c) => String(c[0]).includes("decision_log"))).toEqual([]);
     } finally {
       errors.mockRestore();
