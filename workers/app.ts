@@ -1,6 +1,6 @@
 // The Hono application: middleware, routers per resource, and the single error shape.
 import { Hono } from "hono";
-import { adminAuth, requestId, type AppEnv } from "./http/middleware";
+import { adminAuth, pathnameOf, requestId, type AppEnv } from "./http/middleware";
 import { ApiError, errorResponse } from "./http/errors";
 import { admin } from "./routes/admin";
 import { assistantRouter } from "./routes/assistant";
@@ -17,7 +17,7 @@ import { openapi } from "./routes/openapi";
 import { rank } from "./routes/rank";
 import { safetyRouter } from "./routes/safety";
 import { sdkRouter } from "./routes/sdk";
-import { pageOrigin, personalizePage } from "./cdn/page";
+import { pageOrigin, servePage } from "./cdn/page";
 import { storefrontApp } from "./storefront/app";
 import { segments } from "./routes/segments";
 import { users } from "./routes/users";
@@ -62,11 +62,14 @@ app.get("/dashboard/", (c) => c.redirect("/dashboard", 301));
 
 /** Paths that belong to aura itself; everything else is the storefront's, proxied and personalized. */
 const API_PATH = /^\/(v1\/|health$|openapi\.json$|sdk\.js$|dashboard(\/|$)|cdn-cgi\/)/;
-app.all("*", (c) => {
-  const path = new URL(c.req.url).pathname;
-  if (API_PATH.test(path)) return errorResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${path}`));
-  return personalizePage(c.req.raw, c.env, c.executionCtx as ExecutionContext);
-});
+
+/**
+ * The Worker's fetch: aura's own paths go to the router (an unknown one is a 404 JSON error, never proxied);
+ * every other path is the shop's, served by servePage without the router (see there).
+ */
+export function handleFetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+  return API_PATH.test(pathnameOf(request.url)) ? app.fetch(request, env, ctx) : servePage(request, env, ctx);
+}
 
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
 app.onError((err, c) => errorResponse(c, err));

@@ -1,5 +1,6 @@
-// The Worker entry: HTTP through Hono, the queue consumer, cron jobs, and the Durable Object classes.
-import { app } from "./app";
+// The Worker entry: HTTP (aura's API through Hono, storefront pages straight to the page path), the queue
+// consumer, cron jobs, and the Durable Object classes.
+import { handleFetch } from "./app";
 import { handleQueue } from "./queue/consumer";
 import { handleScheduled } from "./scheduled";
 
@@ -7,7 +8,7 @@ export { BanditShard } from "./bandit/shard";
 export { VisitorProfileStore } from "./feature-store/durable-object";
 
 export default {
-  fetch: app.fetch,
+  fetch: handleFetch,
   queue: handleQueue,
   scheduled: handleScheduled,
 } satisfies ExportedHandler<Env>;

@@ -269,6 +269,51 @@ describe("page personalization", () => {
     expect(text).toBe('{"ok":true}');
   });
 
+  it("passes the origin's assets and redirects through as it sent them, immutable headers and all", async () => {
+    // A fetch() answer's headers are immutable, as a cache match's are: the asset here is one, so the page path
+    // meets what a real origin's answer gives it (a fake's new Response would take any header).
+    const shelf = await caches.open("fake-origin");
+    await shelf.put("https://shop.test/site.css", new Response("body { color: teal }", { headers: { "content-type": "text/css", "cache-control": "max-age=60", "x-origin": "kept" } }));
+    pageOrigin.fetch = async (url) => (url.endsWith("/site.css") ? (await shelf.match("https://shop.test/site.css"))! : Response.redirect("https://shop.test/new-home", 301));
+    const asset = await page("/site.css");
+    expect(asset.res.status).toBe(200);
+    expect(asset.text).toBe("body { color: teal }");
+    expect(asset.res.headers.get("content-type")).toBe("text/css");
+    expect(asset.res.headers.get("x-origin")).toBe("kept");
+    const moved = await page("/old-home");
+    expect(moved.res.status).toBe(301);
+    expect(moved.res.headers.get("location")).toBe("https://shop.test/new-home");
+  });
+
+  it("answers 502 origin_unavailable, with its request id, when the origin cannot be reached", async () => {
+    pageOrigin.fetch = async () => {
+      throw new Error("connection refused");
+    };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const { res, text } = await page("/products/p122", { cookie: "aura_consent=analytics,personalization" });
+      expect(res.status).toBe(502);
+      expect(res.headers.get("content-type")).toBe("application/json");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      const body = JSON.parse(text) as { error: { code: string }; request_id: string };
+      expect(body.error.code).toBe("origin_unavailable");
+      expect(body.request_id).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(res.headers.get("x-request-id")).toBe(body.request_id);
+      expect(warn.mock.calls.map((c) => String(c[0])).some((line) => line.includes(body.request_id) && line.includes("connection refused"))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("gives a page a request id and counts it in the isolate's latency under the pages' route", async () => {
+    const latency = async () => (JSON.parse(await (await call("/v1/admin/latency", { admin: true })).text()) as { routes: { method: string; route: string; total: number }[] }).routes.find((r) => r.method === "GET" && r.route === "/*")?.total ?? 0;
+    pageOrigin.fetch = async () => htmlResponse(PAGE(CAROUSEL), "private, no-store");
+    const before = await latency();
+    const { res } = await page("/collections/photo");
+    expect(res.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(await latency()).toBe(before + 1);
+  });
+
   it("keeps aura's own paths: unknown API routes are 404 JSON, not proxied", async () => {
     let proxied = false;
     pageOrigin.fetch = async () => {

@@ -12,7 +12,10 @@ import { renderSlot } from "../../shared/storefront/render";
 import { parseSlotElements, REQUEST_ATTRIBUTE, selectorsFor, SLOT_ATTRIBUTE } from "../../shared/storefront/slots";
 import { getBanditSnapshot, type BanditSnapshot } from "../data/posteriors";
 import { getSnapshot } from "../data/snapshot";
+import { ApiError, errorBody } from "../http/errors";
+import { recordPageLatency } from "../http/latency";
 import { newRequestId } from "../http/middleware";
+import { withSecurityHeaders } from "../http/security-headers";
 import { optOutGuard } from "../privacy/opt-out";
 import { chooseArm, decideSurface, logSurfaceDecision, readProfile, servedDecision, type ArmChoice, type ProfileRead } from "../decision/surface";
 
@@ -213,8 +216,7 @@ function withVisitorHeaders(page: Response, visitor: Visitor, extra: Record<stri
   headers.set("cache-control", /no-store/.test(cc) ? "private, no-store" : "private, max-age=0, must-revalidate");
   headers.delete("content-length");
   headers.delete(SLOTS_HEADER);
-  headers.set("x-content-type-options", "nosniff");
-  if (!headers.has("referrer-policy")) headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  // nosniff, the referrer policy and the other security headers are servePage's, for every page alike.
   for (const [k, v] of Object.entries(extra)) headers.set(k, v);
   if (visitor.newCookie) headers.append("set-cookie", visitor.newCookie);
   return page;
@@ -231,13 +233,42 @@ async function fetchOrigin(request: Request, env: Env, ctx: ExecutionContext, ur
   return pageOrigin.fetch(originUrl, init);
 }
 
-/** The proxied, personalized page. */
-export async function personalizePage(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+/**
+ * A storefront page as the Worker answers it: personalized, with the request id, the security headers and the
+ * error shape every answer of aura's has, and a latency sample under the pages' route. Pages do not go through
+ * the API's router and middleware (workers/app.ts, handleFetch): every page view of the shop comes here, and the
+ * router's context, three middleware passes and their header calls were ~125 µs of a page's CPU (bench/README.md).
+ */
+export async function servePage(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const started = performance.now();
+  const requestId = newRequestId();
+  let res: Response;
+  try {
+    res = await personalizePage(request, env, ctx, requestId);
+  } catch (err) {
+    const { status, body, headers } = errorBody(requestId, err);
+    res = new Response(JSON.stringify(body), { status, headers: { ...headers, "content-type": "application/json" } });
+  }
+  res = withSecurityHeaders(res, request.url, !!env.ORIGIN_URL);
+  try {
+    res.headers.set("x-request-id", requestId);
+  } catch {
+    // A response passed through from the origin (an asset, a redirect) keeps its immutable headers as they are.
+  }
+  recordPageLatency(request.method, performance.now() - started);
+  return res;
+}
+
+/** The proxied, personalized page (`requestId`: the id its answer and its log lines carry). */
+export async function personalizePage(request: Request, env: Env, ctx: ExecutionContext, requestId = newRequestId()): Promise<Response> {
   const started = Date.now();
   const url = new URL(request.url);
   const visitor = visitorOf(request, url);
-  const requestId = newRequestId();
-  const originPromise = fetchOrigin(request, env, ctx, url);
+  const originPromise = fetchOrigin(request, env, ctx, url).catch((err: unknown) => {
+    // The shop is down or unreachable: a gateway error the caller can tell from aura's own failures.
+    console.warn(JSON.stringify({ level: "warn", request_id: requestId, page: url.pathname, origin: err instanceof Error ? err.message : String(err) }));
+    throw new ApiError(502, "origin_unavailable", "the storefront's origin could not be reached");
+  });
   // Only GET pages are personalized; everything else (form posts, assets, JSON) passes through as the origin sent it.
   if (request.method !== "GET") return originPromise;
   // An opted-out visitor gets the page as one without consent would: no profile, no segment, no identity logged.

@@ -31,22 +31,30 @@ export function invalidRequest(error: z.ZodError, what = "request body"): ApiErr
   return new ApiError(400, "invalid_request", first ? `${first.field}: ${first.message}` : `invalid ${what}`, details);
 }
 
-export function errorResponse(c: Context, err: unknown): Response {
-  const requestId = (c.get("requestId") as string | undefined) ?? "unknown";
+/** The error shape for what was thrown, with its status and any headers it asks for. */
+export function errorBody(requestId: string, err: unknown): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof ApiError) {
-    const res = c.json(
-      { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }, request_id: requestId },
-      err.status,
-    );
-    for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v);
-    return res;
+    const body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) }, request_id: requestId };
+    return { status: err.status, body, headers: err.headers ?? {} };
   }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status < 500 ? "invalid_request" : "internal_error";
-    return c.json({ error: { code, message: err.message || "request failed" }, request_id: requestId }, status);
+    return { status, body: { error: { code, message: err.message || "request failed" }, request_id: requestId }, headers: {} };
   }
   // Never echo an unexpected error: it may hold SQL, a path or a key. It goes to the log with the request id.
   console.error(JSON.stringify({ level: "error", request_id: requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
-  return c.json({ error: { code: "internal_error", message: "internal error" }, request_id: requestId }, 500);
+  return { status: 500, body: { error: { code: "internal_error", message: "internal error" }, request_id: requestId }, headers: {} };
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown[] };
+  request_id: string;
+}
+
+export function errorResponse(c: Context, err: unknown): Response {
+  const { status, body, headers } = errorBody((c.get("requestId") as string | undefined) ?? "unknown", err);
+  const res = c.json(body, status);
+  for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+  return res;
 }

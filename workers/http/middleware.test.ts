@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Hono } from "hono";
 import { ApiError } from "./errors";
-import { hostnameOf, newRequestId, readBodyText, readJsonValue } from "./middleware";
+import { hostnameOf, newRequestId, pathnameOf, readBodyText, readJsonValue } from "./middleware";
 
 describe("newRequestId", () => {
   it("gives the time in milliseconds, then 80 random bits as hex, none repeated, across many refills of its byte pool", () => {
@@ -60,6 +60,30 @@ describe("hostnameOf", () => {
     for (const raw of ["HTTP://Shop.EXAMPLE:8080/a", "https://BÜCHER.example/", "http://[0:0::1]:1/", "https://shop.example:443/"]) {
       const serialized = new Request(raw).url;
       expect(hostnameOf(serialized)).toBe(new URL(serialized).hostname);
+    }
+  });
+});
+
+describe("pathnameOf", () => {
+  it.each([
+    "http://aura.test/v1/rank",
+    "https://shop.example/",
+    "https://shop.example",
+    "http://127.0.0.1:8787/v1/rank?x=1",
+    "https://user:pw@shop.example:8443/p/q?q=1#f",
+    "http://[::1]:8787/v1/rank",
+    "https://shop.example?q=/v1/rank",
+    "https://shop.example#/v1/rank",
+    "https://shop.example/a#b?c",
+    "https://shop.example/products/%C3%BC?utm_source=x",
+  ])("agrees with the URL parser on %s", (url) => {
+    expect(pathnameOf(url)).toBe(new URL(url).pathname);
+  });
+
+  it("agrees on the URLs the runtime itself serializes (dot segments resolved, unsafe bytes encoded)", () => {
+    for (const raw of ["http://aura.test/a/../v1/rank", "http://aura.test/./health", "http://aura.test/v1/%2e%2e/x", "http://aura.test/shop/ü ber", "HTTP://Aura.TEST/Dashboard"]) {
+      const serialized = new Request(raw).url;
+      expect(pathnameOf(serialized)).toBe(new URL(serialized).pathname);
     }
   });
 });

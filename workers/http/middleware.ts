@@ -82,6 +82,23 @@ export function hostnameOf(url: string): string {
   return url.slice(from, colon >= 0 && colon < end ? colon : end);
 }
 
+/**
+ * The path of a URL the runtime serialized (request.url), as `new URL(url).pathname` gives it: the serializer
+ * already resolved dot segments and percent-encoded what needs it. Anything that is not scheme://authority goes
+ * to the URL parser.
+ */
+export function pathnameOf(url: string): string {
+  const scheme = url.indexOf("://");
+  if (scheme < 0) return new URL(url).pathname;
+  const start = url.indexOf("/", scheme + 3);
+  let end = url.length;
+  const query = url.indexOf("?", scheme + 3);
+  const fragment = url.indexOf("#", scheme + 3);
+  if (query >= 0) end = query;
+  if (fragment >= 0 && fragment < end) end = fragment;
+  return start < 0 || start > end ? "/" : url.slice(start, end);
+}
+
 const encoder = new TextEncoder();
 
 async function sha256(text: string): Promise<ArrayBuffer> {

@@ -2,7 +2,7 @@
 // dashboard's strict CSP and DENY, a report's sandbox-like CSP, an origin's own headers); a missing one is added.
 // The CSP is added only to the built-in demo storefront, which aura knows: an external storefront (ORIGIN_URL)
 // loads whatever its platform needs (tag managers, payment widgets), and a policy invented here would break it.
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { isCompleteResponse, type AppEnv } from "./middleware";
 
 /**
@@ -33,41 +33,48 @@ function setIfAbsent(headers: Headers, name: string, value: string): void {
   if (!headers.has(name)) headers.set(name, value);
 }
 
-/** The response with headers this middleware may change (a proxied origin's response has immutable ones). */
-function mutableResponse(c: Context<AppEnv>): Headers {
-  try {
-    c.res.headers.set("x-content-type-options", "nosniff");
-  } catch {
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set("x-content-type-options", "nosniff");
+/**
+ * `res` with the security headers its kind needs. HTML gets the page policies, on a copy when its headers are
+ * immutable (a proxied origin's are); anything else gets nosniff when it can take it, and otherwise is passed on
+ * untouched, as the origin sent it. `externalOrigin`: the pages come from ORIGIN_URL, not the demo storefront.
+ */
+export function withSecurityHeaders(res: Response, requestUrl: string, externalOrigin: boolean): Response {
+  const type = (res.headers.get("content-type") ?? "").toLowerCase();
+  if (!type.includes("text/html")) {
+    // JSON, scripts and images are never to be sniffed into HTML either.
+    try {
+      res.headers.set("x-content-type-options", "nosniff");
+    } catch {
+      // Immutable headers: left as the origin sent them.
+    }
+    return res;
   }
-  return c.res.headers;
+  let page = res;
+  try {
+    page.headers.set("x-content-type-options", "nosniff");
+  } catch {
+    page = new Response(res.body, res);
+    page.headers.set("x-content-type-options", "nosniff");
+  }
+  const headers = page.headers;
+  setIfAbsent(headers, "referrer-policy", "strict-origin-when-cross-origin");
+  setIfAbsent(headers, "permissions-policy", PERMISSIONS_POLICY);
+  if (!externalOrigin && !headers.has("content-security-policy")) headers.set("content-security-policy", STOREFRONT_CSP);
+  // Clickjacking: the CSP's frame-ancestors where one is set (browsers that know it ignore X-Frame-Options when
+  // both are present), X-Frame-Options for older browsers and for pages with no CSP.
+  setIfAbsent(headers, "x-frame-options", "SAMEORIGIN");
+  // HSTS means something only over https (browsers ignore it on http, and local dev is http). The runtime
+  // serializes request.url with a lowercase scheme.
+  if (requestUrl.startsWith("https:")) setIfAbsent(headers, "strict-transport-security", HSTS);
+  return page;
 }
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeadersMiddleware(c, next) {
     await next();
     if (isCompleteResponse(c)) return;
-    const type = (c.res.headers.get("content-type") ?? "").toLowerCase();
-    if (!type.includes("text/html")) {
-      // JSON, scripts and images are never to be sniffed into HTML either; a response that cannot take the
-      // header (a proxied asset, passed through untouched) keeps the origin's.
-      try {
-        c.res.headers.set("x-content-type-options", "nosniff");
-      } catch {
-        // Immutable headers: left as the origin sent them.
-      }
-      return;
-    }
-    const headers = mutableResponse(c);
-    setIfAbsent(headers, "referrer-policy", "strict-origin-when-cross-origin");
-    setIfAbsent(headers, "permissions-policy", PERMISSIONS_POLICY);
-    const csp = headers.get("content-security-policy");
-    if (!csp && !c.env.ORIGIN_URL) headers.set("content-security-policy", STOREFRONT_CSP);
-    // Clickjacking: the CSP's frame-ancestors where one is set (browsers that know it ignore X-Frame-Options when
-    // both are present), X-Frame-Options for older browsers and for pages with no CSP.
-    setIfAbsent(headers, "x-frame-options", "SAMEORIGIN");
-    // HSTS means something only over https (browsers ignore it on http, and local dev is http).
-    if (new URL(c.req.url).protocol === "https:") setIfAbsent(headers, "strict-transport-security", HSTS);
+    const secured = withSecurityHeaders(c.res, c.req.url, !!c.env.ORIGIN_URL);
+    // Hono's setter copies the response once more: only for a copy already made.
+    if (secured !== c.res) c.res = secured;
   };
 }
