@@ -194,9 +194,9 @@ export function latencyRecorder(options: LatencyRecorderOptions = {}): Middlewar
 }
 
 /** The route storefront pages are recorded under: the name Hono gave its catch-all route, which served them before. */
-export const PAGE_ROUTE = "/*";
+const PAGE_ROUTE = "/*";
 
-/** Records a storefront page's latency in this isolate's book (pages are served without the router: cdn/route.ts). */
+/** Records a storefront page's latency in this isolate's book (pages are served without the router: servePage in cdn/page.ts). */
 export function recordPageLatency(method: string, ms: number, book: LatencyBook = isolateBook): void {
   book.window(methodOf(method), PAGE_ROUTE).record(ms);
 }
