@@ -32,6 +32,17 @@ export interface DecideOptions {
   profileStatus: ProfileStatus;
   /** Host of the storefront, so its own pages count as internal referrers. */
   ownHost?: string | undefined;
+  /**
+   * The visitor as classifyVisitor found them for this request's signals, profile and snapshot. A page classifies
+   * its visitor once for all its slots; without it, each decision classifies (remembered per profile object, so
+   * only a visitor without a profile was classified anew for every slot).
+   */
+  visitor?: ClassifiedVisitor | undefined;
+  /**
+   * Each item's reason (default true). A slot rendered into a page shows none: the page path asks for none and
+   * skips explaining its items (RankQuery's `explain`).
+   */
+  reasons?: boolean | undefined;
 }
 
 export interface VisitorInput {
@@ -141,11 +152,11 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
   let reasonPrefix = "popular";
   if (personalized) {
     const input: VisitorInput = { anonId: ctx.anon_id, device, referrer: ctx.referrer, utm: ctx.utm, pageType: ctx.page_type, stated: ctx.profile };
-    const known = profile ? rememberedVisitor(snapshot, input, profile, opts.now, opts.ownHost) : null;
-    const view = known ? known.view : viewVisitor(snapshot, input, profile, opts.now, opts.ownHost);
+    const known = opts.visitor ?? classifyVisitor(snapshot, input, profile, opts.now, opts.ownHost);
+    const view = known.view;
     segment = view.segment;
     persona = view.persona.persona;
-    interests = known ? known.interests : null;
+    interests = known.interests;
     // A stated logged-in interest is an explicit signal: it overrides what we inferred (on a copy: the
     // remembered interests are shared).
     const stated = ctx.profile?.interests ?? [];
@@ -165,6 +176,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
       candidates: req.candidates,
       anchorProductId: req.context?.product_id,
       cartIds: req.context?.cart ?? (personalized ? profile?.cart : undefined),
+      explain: { reasons: opts.reasons ?? true, components: req.explain === true },
     },
     {
       personalized,
@@ -191,7 +203,7 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
       propensity: 1,
       reason: r.reason,
       metadata: itemMetadata(r.item),
-      ...(req.explain ? { components: { ...r.components } } : {}),
+      ...(r.components ? { components: r.components } : {}),
     })),
     segment,
     experiment: null,
@@ -222,12 +234,22 @@ function signalsKey(input: VisitorInput, ownHost: string | undefined): string {
   return [input.anonId, input.device, input.referrer ?? "", input.utm?.source ?? "", input.utm?.medium ?? "", input.pageType ?? "", stated, ownHost ?? ""].join("\u0001");
 }
 
-/** viewVisitor, remembered per profile object (page personalization prepares it once per page with this). */
-export function visitorViewOf(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView | null, now: number, ownHost?: string): VisitorView {
-  return profile ? rememberedVisitor(snapshot, input, profile, now, ownHost).view : viewVisitor(snapshot, input, profile, now, ownHost);
+/** A classified visitor: how they are seen, and their decayed interests when they have a profile. */
+export interface ClassifiedVisitor {
+  view: VisitorView;
+  interests: InterestVector | null;
 }
 
-function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, now: number, ownHost: string | undefined): { view: VisitorView; interests: InterestVector } {
+/** viewVisitor with the profile's interests, remembered per profile object (a page classifies once with this). */
+export function classifyVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView | null, now: number, ownHost?: string): ClassifiedVisitor {
+  if (!profile) return { view: viewVisitor(snapshot, input, profile, now, ownHost), interests: null };
+  // A copy of the memo's two fields: another request with other signals replaces the memo's view, and a page
+  // holds this across its slots.
+  const memo = rememberedVisitor(snapshot, input, profile, now, ownHost);
+  return { view: memo.view, interests: memo.interests };
+}
+
+function rememberedVisitor(snapshot: DecisionSnapshot, input: VisitorInput, profile: ProfileView, now: number, ownHost: string | undefined): VisitorMemo {
   const minute = Math.floor(now / 60_000);
   const signals = signalsKey(input, ownHost);
   const memo = visitorMemo.get(profile);

@@ -129,7 +129,7 @@ describe("personalization", () => {
     // starter: tag:starter .8, skill:beginner .6, category:bundle .5, price_band:mid .2
     //   noisy-OR = 1 - .2*.4*.5*.8 = .968; aimed at novice_shopper: 1 - .032*.5 = .984
     // icons: price_band:low .3 -> .3; monitor: nothing -> 0.
-    expect(out.items.map((r) => r.components.user_match)).toEqual([0.984, 0.3, 0]);
+    expect(out.items.map((r) => r.components!.user_match)).toEqual([0.984, 0.3, 0]);
     expect(out.items[0]!.reason).toBe("novice_shopper+desktop+intent:browse · fits novice_shopper (tag:starter, skill:beginner)");
     const pro = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("shopper_pro"));
     expect(pro.items[0]!.item.id).toBe("monitor");
@@ -140,7 +140,7 @@ describe("personalization", () => {
     // starter: prior .984, no interest match -> .492; monitor: prior 0 -> 0.
     const interests = new Map([["category:vector", 1]]);
     const out = rankItems(index, { surface: onlyMatch, limit: 3 }, visitor("novice_shopper", interests, 8));
-    expect(out.items.map((r) => [r.item.id, r.components.user_match])).toEqual([["icons", 0.5], ["starter", 0.492], ["monitor", 0]]);
+    expect(out.items.map((r) => [r.item.id, r.components!.user_match])).toEqual([["icons", 0.5], ["starter", 0.492], ["monitor", 0]]);
     expect(out.items[0]!.reason).toContain("matches your interest in category:vector");
   });
 
@@ -168,7 +168,7 @@ describe("personalization", () => {
     expect(out.items[0]!.item.id).toBe("monitor2");
     // monitor: {category:pro_gear, cluster:cl-monitor, skill:pro, price_band:high, tag:high_end}
     // monitor2 shares 4 of 6 distinct features (clusters differ): Jaccard 4/6.
-    expect(out.items[0]!.components.user_match).toBeCloseTo(4 / 6, 4);
+    expect(out.items[0]!.components!.user_match).toBeCloseTo(4 / 6, 4);
     expect(out.items.map((r) => r.item.id)).not.toContain("monitor");
   });
 });
@@ -272,6 +272,12 @@ describe("the optimized ranker against a plain reference", () => {
       const limit = rng.int(1, 30);
       const out = rankItems(index, { surface: s, limit, anchorProductId: anchor }, visitor);
       expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(reference(visitor, personalized ? interests : null, s, limit, anchor));
+      // Less explanation never changes what is ranked: the same items and scores, with only what was asked for.
+      const reasonsOnly = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: true, components: false } }, visitor);
+      const bare = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: false, components: false } }, visitor);
+      expect(reasonsOnly.items).toEqual(out.items.map(({ components: _, ...r }) => r));
+      expect(bare.items).toEqual(out.items.map((r) => ({ item: r.item, score: r.score, reason: "" })));
+      expect(out.items.every((r) => r.components !== undefined && r.reason !== "")).toBe(true);
     }
   });
 });

@@ -38,21 +38,30 @@ export interface RankQuery {
   /** For anchor "cart": what is in the cart (never recommended back). */
   cartIds?: readonly string[] | undefined;
   weights?: RankingWeights | undefined;
+  /**
+   * What each served item carries besides its score (both by default). A server-rendered page slot shows neither,
+   * and /v1/rank returns the components only when asked: explaining the served items was 15 % of everything a
+   * page view allocated (bench/heap.ts --page --all-allocations), for reasons no page shows.
+   */
+  explain?: { reasons: boolean; components: boolean } | undefined;
 }
 
-export interface ScoreComponents {
+// A type, not an interface: it is then a Record<string, number> the answer's schema takes as it is, uncopied.
+export type ScoreComponents = {
   user_match: number;
   trendiness: number;
   inventory: number;
   margin: number;
   freshness: number;
   seasonal: number;
-}
+};
 
 export interface RankedItem {
   item: Item;
   score: number;
-  components: ScoreComponents;
+  /** Absent unless the query's `explain` asks for them. */
+  components?: ScoreComponents;
+  /** Empty unless the query's `explain` asks for reasons. */
   reason: string;
 }
 
@@ -316,8 +325,14 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   }
 
   const picked = selectDiverse(index, eligible, kept, query.limit, surface.diversity.max_per_cluster, surface.diversity.top_k);
-  const explainer = explanation(ctx, w, anchorIdx);
-  const items = picked.map((slot) => explainer(slots[slot]!, scores[slot]!));
+  const detail = query.explain ?? FULL_DETAIL;
+  const items: RankedItem[] = [];
+  if (detail.reasons || detail.components) {
+    const explainer = explanation(ctx, w, anchorIdx, detail);
+    for (const slot of picked) items.push(explainer(slots[slot]!, scores[slot]!));
+  } else {
+    for (const slot of picked) items.push({ item: index.items[slots[slot]!]!, score: round4(scores[slot]!), reason: "" });
+  }
 
   for (const f of touched) {
     interestVec[f] = 0;
@@ -425,6 +440,8 @@ function selectDiverse(index: RankIndex, n: number, kept: number, limit: number,
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
+const FULL_DETAIL = { reasons: true, components: true } as const;
+
 interface MatchContext {
   index: RankIndex;
   visitor: RankVisitor;
@@ -455,21 +472,25 @@ function userMatch(ctx: MatchContext, i: number): { value: number; base: number;
  * The explainer for this request's items. Runs while the scratch interest vector and anchor marks are still set;
  * what is the same for every item (the persona, the anchor's name) is looked up once.
  */
-function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly number[]): (i: number, score: number) => RankedItem {
+function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly number[], detail: { reasons: boolean; components: boolean }): (i: number, score: number) => RankedItem {
   const { index, visitor, beta } = ctx;
   const persona = visitor.personalized && visitor.persona ? index.config.persona.personas.find((p) => p.id === visitor.persona) : undefined;
   const anchorName = anchorIdx.length === 1 ? index.items[anchorIdx[0]!]!.id : "your cart";
   return (i, score) => {
     const item = index.items[i]!;
     const um = userMatch(ctx, i);
-    const components: ScoreComponents = {
-      user_match: round4(um.value),
-      trendiness: round4(index.trend[i]!),
-      inventory: round4(index.inventory[i]!),
-      margin: round4(index.margin[i]!),
-      freshness: round4(index.freshness[i]!),
-      seasonal: round4(index.seasonal[i]!),
-    };
+    const ranked: RankedItem = { item, score: round4(score), reason: "" };
+    if (detail.components) {
+      ranked.components = {
+        user_match: round4(um.value),
+        trendiness: round4(index.trend[i]!),
+        inventory: round4(index.inventory[i]!),
+        margin: round4(index.margin[i]!),
+        freshness: round4(index.freshness[i]!),
+        seasonal: round4(index.seasonal[i]!),
+      };
+    }
+    if (!detail.reasons) return ranked;
 
     const parts: { weight: number; text: string }[] = [];
     if (!visitor.personalized) {
@@ -495,8 +516,8 @@ function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly n
     if (index.margin[i]! >= 0.75 && w.margin >= 0.15) parts.push({ weight: w.margin * index.margin[i]!, text: "high margin" });
     // Only what actually moved the score explains it.
     const shown = parts.filter((p) => p.weight > 0).sort((a, b) => b.weight - a.weight);
-    const reason = `${visitor.reasonPrefix} · ${shown.slice(0, 3).map((p) => p.text).join(", ") || "eligible"}`;
-    return { item, score: round4(score), components, reason };
+    ranked.reason = `${visitor.reasonPrefix} · ${shown.slice(0, 3).map((p) => p.text).join(", ") || "eligible"}`;
+    return ranked;
   };
 }
 

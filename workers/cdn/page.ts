@@ -5,7 +5,7 @@
 import { RankRequest } from "../../shared/api/schemas";
 import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
 import { withDeadline } from "../../shared/deadline";
-import { visitorViewOf } from "../../shared/decision/decide";
+import { classifyVisitor, type ClassifiedVisitor } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { resolveDevice } from "../../shared/persona/signals";
 import { renderSlot } from "../../shared/storefront/render";
@@ -128,6 +128,8 @@ interface Prepared {
   snapshot: DecisionSnapshot;
   experiments: BanditSnapshot | null;
   read: ProfileRead;
+  /** The visitor as every slot's decision sees them (null without consent to personalization): classified once. */
+  classified: ClassifiedVisitor | null;
   segment: SegmentBody | null;
   /** The arm of every surface with a running experiment, drawn before the page (the cache key needs them). */
   arms: Map<string, ArmChoice | null>;
@@ -151,21 +153,23 @@ function slotRequest(page: RankRequest, surfaceId: string, productId: string | n
 
 async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHost: string, requestId: string): Promise<Prepared> {
   const [snapshot, experiments, read] = await Promise.all([getSnapshot(env, ctx), getBanditSnapshot(env, ctx).catch(() => null), readProfile(env, visitor.unitId, visitor.consent, requestId, ctx)]);
-  let segment: SegmentBody | null = null;
+  let classified: ClassifiedVisitor | null = null;
   if (visitor.consent.includes("personalization")) {
+    // The same signals each slot's request carries (pageRankRequest): device from the user agent, no stated profile.
     const device = resolveDevice(undefined, visitor.userAgent);
-    segment = visitorViewOf(
+    classified = classifyVisitor(
       snapshot,
       { anonId: visitor.unitId, device, referrer: visitor.referrer, utm: visitor.utm, pageType: visitor.pageType, stated: undefined },
       read.profile,
       Date.now(),
       ownHost,
-    ).segment;
+    );
   }
+  const segment = classified?.view.segment ?? null;
   const arms = new Map<string, ArmChoice | null>();
   const surfaces = new Set([...(experiments?.bySurface.keys() ?? []), ...(experiments?.fixedBySurface.keys() ?? [])]);
   for (const surface of [...surfaces].sort()) arms.set(surface, chooseArm(experiments, surface, visitor.unitId, segment, Number(env.GLOBAL_HOLDOUT || "0")));
-  return { snapshot, experiments, read, segment, arms };
+  return { snapshot, experiments, read, classified, segment, arms };
 }
 
 /** Origin caching allowed: a public (or unqualified) max-age > 0, no private/no-store/no-cache, no cookie set. */
@@ -333,6 +337,9 @@ export async function personalizePage(request: Request, env: Env, ctx: Execution
         requestId: newRequestId(),
         userAgent: visitor.userAgent,
         ownHost: url.hostname,
+        // The rendered cards carry a persona callout, not the items' reasons: no reason is worth building here.
+        reasons: false,
+        visitor: ready.classified ?? undefined,
         ...(ready.arms.has(surface) ? { choice: ready.arms.get(surface)! } : {}),
       });
       if (body.items.length === 0) {

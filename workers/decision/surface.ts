@@ -5,7 +5,7 @@ import type { DecisionMessage } from "../../shared/api/messages";
 import type { RankRequest, RankResponse, SegmentBody } from "../../shared/api/schemas";
 import { mathRandom } from "../../shared/bandit/random";
 import { defaultThompsonPolicy } from "../../shared/bandit/thompson";
-import { decideRank, type ProfileStatus } from "../../shared/decision/decide";
+import { decideRank, type ClassifiedVisitor, type ProfileStatus } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
 import { assignBanditArm, banditSegmentKey, chooseFixedArm } from "../../shared/experiments/assign";
 import { inGlobalHoldout } from "../../shared/experiments/bucketing";
@@ -136,6 +136,10 @@ export interface SurfaceDecisionOptions {
   ownHost: string;
   /** A choice made earlier for this surface (the page path draws arms first, for its cache key). */
   choice?: ArmChoice | null;
+  /** Each item's reason in the answer (default true; a server-rendered slot shows none). */
+  reasons?: boolean;
+  /** The visitor classified once for several surfaces (a page's slots): DecideOptions' `visitor`. */
+  visitor?: ClassifiedVisitor | undefined;
 }
 
 /** Ranks one surface for a validated request and a profile already read, with its arm; logs the decision. */
@@ -150,7 +154,7 @@ export function decideSurface(
 ): RankResponse {
   // An opted-out visitor is decided as one without consent: popularity, no segment, no identity in the log.
   if (read.optedOut) req = { ...req, user_ctx: { ...req.user_ctx, consent: withoutPersonalConsent(req.user_ctx.consent) } };
-  const body = decideRank(snapshot, req, read.profile, { now: Date.now(), requestId: opts.requestId, policyVersion: env.POLICY_VERSION, userAgent: opts.userAgent, profileStatus: read.status, ownHost: opts.ownHost });
+  const body = decideRank(snapshot, req, read.profile, { now: Date.now(), requestId: opts.requestId, policyVersion: env.POLICY_VERSION, userAgent: opts.userAgent, profileStatus: read.status, ownHost: opts.ownHost, reasons: opts.reasons, visitor: opts.visitor });
   const choice = opts.choice !== undefined ? opts.choice : chooseArm(experiments, body.surface, req.user_ctx.anon_id, body.segment, Number(env.GLOBAL_HOLDOUT || "0"));
   applyArm(body, choice);
   logSurfaceDecision(env, ctx, servedDecision(body), req.user_ctx.anon_id, choice);
