@@ -2,6 +2,7 @@
 // element marked data-aura-slot="<surface>" with server-rendered, escaped recommendations. The body is never
 // buffered on the way to the browser; any error, or decisions slower than the budget, leave the page as the
 // origin sent it (fail open). Personalized pages are cached per (URL, segment, variant) when the origin allows.
+import { parseFast } from "../../shared/api/conforms";
 import { RankRequest } from "../../shared/api/schemas";
 import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
 import { withDeadline } from "../../shared/deadline";
@@ -137,9 +138,16 @@ interface Prepared {
 
 /** The visitor's part of a rank request, validated once per page (the cookies, URL and headers are input). */
 function pageRankRequest(visitor: Visitor, firstSurface: string): RankRequest {
-  return RankRequest.parse({
+  // Absent signals are left out, not set to undefined: such a request conforms as it is (shared/api/conforms.ts).
+  return parseFast(RankRequest, {
     surface_id: firstSurface,
-    user_ctx: { anon_id: visitor.unitId, consent: visitor.consent, referrer: visitor.referrer ?? undefined, utm: visitor.utm ?? undefined, page_type: visitor.pageType },
+    user_ctx: {
+      anon_id: visitor.unitId,
+      consent: visitor.consent,
+      ...(visitor.referrer !== null ? { referrer: visitor.referrer } : {}),
+      ...(visitor.utm ? { utm: visitor.utm } : {}),
+      page_type: visitor.pageType,
+    },
   });
 }
 

@@ -3,6 +3,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { ApiError, invalidRequest } from "./errors";
+import { conforms } from "../../shared/api/conforms";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -253,6 +254,8 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
 export function parseOrReject<S extends z.ZodType>(schema: S, raw: unknown, what = "request body"): z.infer<S> {
   let parsed: ReturnType<S["safeParse"]>;
   try {
+    // A body that already is what the schema yields is taken as it is (shared/api/conforms.ts): no zod garbage.
+    if (conforms(schema, raw)) return raw as z.infer<S>;
     parsed = schema.safeParse(raw) as ReturnType<S["safeParse"]>;
   } catch {
     throw new ApiError(400, "invalid_request", `${what} has a value of the wrong type`);

@@ -12,6 +12,7 @@ import { isOptedOut } from "../privacy/opt-out";
 import { cachedVisitorHash } from "../privacy/visitor-hash";
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { safeParseFast } from "../../shared/api/conforms";
 import { DecisionMessage, FeedbackMessage, MAX_FEEDBACK_PER_MESSAGE, QueueMessage, type EventsMessage, type FeedbackBatchMessage } from "../../shared/api/messages";
 import { decisions, events, experiments, feedback, rejectedMessages, rewardLedger, segmentAssignments } from "../../shared/db/schema";
 import { viewVisitor } from "../../shared/decision/decide";
@@ -104,7 +105,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
   };
   for (const msg of batch.messages) {
     await pace();
-    const parsed = QueueMessage.safeParse(msg.body);
+    const parsed = safeParseFast(QueueMessage, msg.body);
     if (!parsed.success) {
       reject(zodReason(parsed.error), msg.body);
       settled.push(msg);
@@ -114,7 +115,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
     } else if (parsed.data.kind === "decisions") {
       for (const entry of parsed.data.decisions) {
         await pace();
-        const d = DecisionMessage.safeParse(entry);
+        const d = safeParseFast(DecisionMessage, entry);
         if (d.success) logged.push(d.data);
         else reject(zodReason(d.error), entry);
       }
@@ -124,7 +125,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env, ctx: E
     } else if (parsed.data.kind === "feedback_batch") {
       for (const entry of parsed.data.feedback) {
         await pace();
-        const f = FeedbackMessage.safeParse(entry);
+        const f = safeParseFast(FeedbackMessage, entry);
         if (f.success) feedbackMsgs.push({ msg, body: f.data, deferrals: parsed.data.deferrals });
         else reject(zodReason(f.error), entry);
       }
