@@ -43,6 +43,9 @@ const feedback = (): Record<string, unknown> => ({
   reward: { type: "click", value: 1, timestamp: "2026-11-24T10:00:00Z" },
 });
 
+/** The rate limiter's look at a body's visitor: loose objects keep what their shape lacks. */
+const LooseUserCtx = z.looseObject({ user_ctx: z.looseObject({ anon_id: z.string().min(1).max(128) }) });
+
 /** Every kind of schema node the fast path knows, and some it must leave to zod. */
 const Kitchen = z.object({
   lit: z.literal("k"),
@@ -104,6 +107,8 @@ describe("conforms: zod's answer, without zod's garbage", () => {
     ["EventsRequest", EventsRequest, events],
     ["FeedbackRequest", FeedbackRequest, feedback],
     ["kitchen sink", Kitchen, kitchen],
+    // A loose object keeps what its shape lacks (the rate limiter's look at a body's visitor).
+    ["loose object", LooseUserCtx, rankRequest],
     // A discriminated union, by each of two options.
     ["QueueMessage of one decision", QueueMessage, decision],
     ["QueueMessage of a window's decisions", QueueMessage, () => ({ kind: "decisions", decisions: [decision(), decision()] })],
@@ -135,10 +140,12 @@ describe("conforms: zod's answer, without zod's garbage", () => {
     }
     // The mutations reach all three outcomes: the test is not passing on a fast path that never answers.
     // (Seed 17 gives, fast / zod only / rejected: 1,422 / 388 / 8,190 for DecisionMessage, 374 / 717 / 8,909 for
-    // FeedbackRequest, 7,088 / 285 / 2,627 for the window's decisions, whose entries wait for the consumer.)
+    // FeedbackRequest, 7,088 / 285 / 2,627 for the window's decisions, whose entries wait for the consumer; the
+    // loose object rejects 1,541.)
     expect(fast).toBeGreaterThan(250);
-    expect(zodOnly).toBeGreaterThan(200);
-    expect(rejected).toBeGreaterThan(2000);
+    // A loose object changes nothing it accepts, so there zod has nothing left to accept that conforms refused.
+    if (schema !== LooseUserCtx) expect(zodOnly).toBeGreaterThan(200);
+    expect(rejected).toBeGreaterThan(1000);
   });
 
   it("leaves to zod what zod would change: a default to apply, a transform, keys to strip", () => {

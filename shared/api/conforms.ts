@@ -108,8 +108,11 @@ function arrayChecker(def: Def): Check {
 }
 
 function objectChecker(def: Def): Check {
-  // A catchall (passthrough, strict, a record of extras) is not the plain object this knows.
-  if (def.catchall !== undefined || (def.checks?.length ?? 0) > 0) return never;
+  // A loose object (catchall unknown) keeps the keys its shape lacks as they are; any other catchall (strict, a
+  // schema for the extras) is zod's.
+  const catchall = def.catchall === undefined ? null : defOf(def.catchall).type;
+  if ((catchall !== null && catchall !== "unknown") || (def.checks?.length ?? 0) > 0) return never;
+  const keepsExtras = catchall === "unknown";
   const shape = def.shape!;
   const keys = Object.keys(shape);
   const fields = keys.map((k) => checkerOf(shape[k]!));
@@ -131,6 +134,7 @@ function objectChecker(def: Def): Check {
       }
       if (!fields[i]!(field)) return false;
     }
+    if (keepsExtras) return true;
     // zod drops keys its shape lacks: a value carrying any would not come back unchanged.
     for (const k in record) if (Object.hasOwn(record, k) && !Object.hasOwn(shape, k)) return false;
     return true;

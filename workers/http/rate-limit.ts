@@ -10,6 +10,7 @@
 // it stops one visitor's profile object from being flooded (events poisoning a profile, or a hot Durable Object).
 import type { Context, MiddlewareHandler } from "hono";
 import * as z from "zod";
+import { safeParseFast } from "../../shared/api/conforms";
 import { cachedVisitorHash } from "../privacy/visitor-hash";
 import { ApiError } from "./errors";
 import { PUBLIC_BODY_LIMIT, readJsonValue, type AppEnv } from "./middleware";
@@ -37,14 +38,14 @@ const InUserCtx = z.looseObject({ user_ctx: z.looseObject({ anon_id: Id }) });
 const AnonAtTop = z.looseObject({ anon_id: Id });
 const QuotedDecision = z.looseObject({ request_id: Id });
 
-const anonInUserCtx = (body: unknown) => InUserCtx.safeParse(body).data?.user_ctx.anon_id ?? null;
+const anonInUserCtx = (body: unknown) => safeParseFast(InUserCtx, body).data?.user_ctx.anon_id ?? null;
 
 export const RATE_LIMITED_ENDPOINTS: Readonly<Record<string, EndpointLimits>> = {
   "/v1/rank": { ip: "RATE_LIMIT_RANK_IP", unit: { limiter: "RATE_LIMIT_RANK_ANON", what: "visitor", of: anonInUserCtx, hashed: true } },
-  "/v1/events": { ip: "RATE_LIMIT_EVENTS_IP", unit: { limiter: "RATE_LIMIT_EVENTS_ANON", what: "visitor", of: (b) => AnonAtTop.safeParse(b).data?.anon_id ?? null, hashed: true } },
+  "/v1/events": { ip: "RATE_LIMIT_EVENTS_IP", unit: { limiter: "RATE_LIMIT_EVENTS_ANON", what: "visitor", of: (b) => safeParseFast(AnonAtTop, b).data?.anon_id ?? null, hashed: true } },
   // Feedback names no visitor; its unit is the decision it quotes, which also bounds how hard one decision can
   // be pushed (reward poisoning is refused downstream anyway, but never at the price of a flood).
-  "/v1/feedback": { ip: "RATE_LIMIT_FEEDBACK_IP", unit: { limiter: "RATE_LIMIT_FEEDBACK_DECISION", what: "decision", of: (b) => QuotedDecision.safeParse(b).data?.request_id ?? null, hashed: false } },
+  "/v1/feedback": { ip: "RATE_LIMIT_FEEDBACK_IP", unit: { limiter: "RATE_LIMIT_FEEDBACK_DECISION", what: "decision", of: (b) => safeParseFast(QuotedDecision, b).data?.request_id ?? null, hashed: false } },
   "/v1/assistant": { ip: "RATE_LIMIT_ASSISTANT_IP", unit: { limiter: "RATE_LIMIT_ASSISTANT_ANON", what: "visitor", of: anonInUserCtx, hashed: true } },
 };
 
