@@ -196,15 +196,19 @@ export function decideRank(snapshot: DecisionSnapshot, req: RankRequest, profile
     request_id: opts.requestId,
     surface: surface.id,
     personalized,
-    items: outcome.items.map((r) => ({
-      content_id: r.item.id,
-      score: r.score,
-      // Deterministic ranking: each served item was chosen with probability 1 (bandit arms report their own).
-      propensity: 1,
-      reason: r.reason,
-      metadata: itemMetadata(r.item),
-      ...(r.components ? { components: r.components } : {}),
-    })),
+    items: outcome.items.map((r) => {
+      const served: RankResponse["items"][number] = {
+        content_id: r.item.id,
+        score: r.score,
+        // Deterministic ranking: each served item was chosen with probability 1 (bandit arms report their own).
+        propensity: 1,
+        reason: r.reason,
+        metadata: itemMetadata(r.item),
+      };
+      // Set only when asked for (no empty object spread into every other item).
+      if (r.components) served.components = r.components;
+      return served;
+    }),
     segment,
     experiment: null,
     policy_version: opts.policyVersion,
