@@ -1,10 +1,11 @@
 // A fast path in front of zod for values that are already what the schema would produce. Workers forbid eval, so
 // zod runs without its compiled parsers: every field it checks allocates its own result and issue list, and a
-// decision-log entry took ~5 KB of garbage to validate, a rank request ~4.5 KB (bench/.work measurements, README
-// "Validation without garbage"). `conforms` walks the schema's own definition instead and allocates nothing; a
-// value it accepts is one zod would return unchanged. Anything else, including every schema feature it does not
-// know (transforms, refinements, defaults that would apply, formats other than a regex), falls back to zod, which
-// stays the only judge of what is rejected and how. conforms.test.ts holds the two to the same answers.
+// decision-log entry took ~5 KB of garbage to validate, a rank request ~4.5 KB (measured with zod forced jitless;
+// bench/README.md, "Validation without garbage"). `conforms` walks the schema's own definition instead and
+// allocates nothing; a value it accepts is one zod would return unchanged. Anything else, including every schema
+// feature it does not know (transforms, refinements, defaults that would apply, string formats other than an ISO
+// datetime), falls back to zod, which stays the only judge of what is rejected and how. conforms.test.ts holds
+// the two to the same answers.
 import type * as z from "zod";
 
 type Check = (value: unknown) => boolean;
