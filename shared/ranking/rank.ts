@@ -325,14 +325,8 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   }
 
   const picked = selectDiverse(index, eligible, kept, query.limit, surface.diversity.max_per_cluster, surface.diversity.top_k);
-  const detail = query.explain ?? FULL_DETAIL;
-  const items: RankedItem[] = [];
-  if (detail.reasons || detail.components) {
-    const explainer = explanation(ctx, w, anchorIdx, detail);
-    for (const slot of picked) items.push(explainer(slots[slot]!, scores[slot]!));
-  } else {
-    for (const slot of picked) items.push({ item: index.items[slots[slot]!]!, score: round4(scores[slot]!), reason: "" });
-  }
+  const explainer = explanation(ctx, w, anchorIdx, query.explain ?? FULL_DETAIL);
+  const items = picked.map((slot) => explainer(slots[slot]!, scores[slot]!));
 
   for (const f of touched) {
     interestVec[f] = 0;
@@ -478,8 +472,9 @@ function explanation(ctx: MatchContext, w: RankingWeights, anchorIdx: readonly n
   const anchorName = anchorIdx.length === 1 ? index.items[anchorIdx[0]!]!.id : "your cart";
   return (i, score) => {
     const item = index.items[i]!;
-    const um = userMatch(ctx, i);
     const ranked: RankedItem = { item, score: round4(score), reason: "" };
+    if (!detail.reasons && !detail.components) return ranked;
+    const um = userMatch(ctx, i);
     if (detail.components) {
       ranked.components = {
         user_match: round4(um.value),

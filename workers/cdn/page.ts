@@ -4,7 +4,7 @@
 // origin sent it (fail open). Personalized pages are cached per (URL, segment, variant) when the origin allows.
 import { parseFast } from "../../shared/api/conforms";
 import { RankRequest } from "../../shared/api/schemas";
-import type { RankResponse, SegmentBody } from "../../shared/api/schemas";
+import type { RankResponse } from "../../shared/api/schemas";
 import { withDeadline } from "../../shared/deadline";
 import { classifyVisitor, type ClassifiedVisitor } from "../../shared/decision/decide";
 import type { DecisionSnapshot } from "../../shared/decision/snapshot";
@@ -131,7 +131,6 @@ interface Prepared {
   read: ProfileRead;
   /** The visitor as every slot's decision sees them (null without consent to personalization): classified once. */
   classified: ClassifiedVisitor | null;
-  segment: SegmentBody | null;
   /** The arm of every surface with a running experiment, drawn before the page (the cache key needs them). */
   arms: Map<string, ArmChoice | null>;
 }
@@ -177,7 +176,7 @@ async function prepare(env: Env, ctx: ExecutionContext, visitor: Visitor, ownHos
   const arms = new Map<string, ArmChoice | null>();
   const surfaces = new Set([...(experiments?.bySurface.keys() ?? []), ...(experiments?.fixedBySurface.keys() ?? [])]);
   for (const surface of [...surfaces].sort()) arms.set(surface, chooseArm(experiments, surface, visitor.unitId, segment, Number(env.GLOBAL_HOLDOUT || "0")));
-  return { snapshot, experiments, read, classified, segment, arms };
+  return { snapshot, experiments, read, classified, arms };
 }
 
 /** Origin caching allowed: a public (or unqualified) max-age > 0, no private/no-store/no-cache, no cookie set. */
@@ -205,7 +204,7 @@ const MAX_CACHED_BYTES = 2 * 1024 * 1024;
 function cacheKey(url: URL, prepared: Prepared, personalized: boolean, slotElements: string | null): Request {
   const variants = [...prepared.arms].map(([surface, arm]) => `${surface}=${arm ? `${arm.experimentId}:${arm.variant}` : "-"}`).join(",");
   const key = new URL(url.toString());
-  key.searchParams.set("__aura_seg", personalized ? (prepared.segment?.id ?? "none") : "nonpersonalized");
+  key.searchParams.set("__aura_seg", personalized ? (prepared.classified?.view.segment.id ?? "none") : "nonpersonalized");
   key.searchParams.set("__aura_var", variants);
   // A copy filled under other slot elements may hold rendered slots a hit would not find to renew their ids.
   if (slotElements) key.searchParams.set("__aura_el", slotElements);
