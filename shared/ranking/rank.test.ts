@@ -206,7 +206,7 @@ describe("the optimized ranker against a plain reference", () => {
   const featureNames = index.featureNames;
 
   /** `interests` as named weights: the reference reads them by name, not through the index's feature ids. */
-  function reference(visitor: RankVisitor, interests: ReadonlyMap<string, number> | null, s: SurfaceDefinition, limit: number, anchor: string | null): string[] {
+  function reference(visitor: RankVisitor, interests: ReadonlyMap<string, number> | null, s: SurfaceDefinition, limit: number, anchor: string | null): { ids: string[]; eligible: number } {
     const w = s.weights;
     const anchorFeatures = new Set(anchor ? itemFeatureNames(catalog.find((i) => i.id === anchor)!, index.priceBand[index.idToIndex.get(anchor)!]!) : []);
     const scored: { id: string; i: number; score: number }[] = [];
@@ -246,7 +246,7 @@ describe("the optimized ranker against a plain reference", () => {
       picked.push(c);
     }
     for (const c of scored) if (picked.length < limit && !picked.includes(c)) picked.push(c);
-    return picked.map((c) => c.id);
+    return { ids: picked.map((c) => c.id), eligible: scored.length };
   }
 
   it("returns the reference's items in the reference's order over 300 random requests", () => {
@@ -271,7 +271,9 @@ describe("the optimized ranker against a plain reference", () => {
       const anchor = s.anchor === "product" ? catalog[rng.int(0, catalog.length - 1)]!.id : null;
       const limit = rng.int(1, 30);
       const out = rankItems(index, { surface: s, limit, anchorProductId: anchor }, visitor);
-      expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(reference(visitor, personalized ? interests : null, s, limit, anchor));
+      const expected = reference(visitor, personalized ? interests : null, s, limit, anchor);
+      expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(expected.ids);
+      expect(out.eligible, `request ${k} on ${s.id}`).toBe(expected.eligible);
       // Less explanation never changes what is ranked: the same items and scores, with only what was asked for.
       const reasonsOnly = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: true, components: false } }, visitor);
       const bare = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: false, components: false } }, visitor);
