@@ -206,9 +206,9 @@ describe("the optimized ranker against a plain reference", () => {
   const featureNames = index.featureNames;
 
   /** `interests` as named weights: the reference reads them by name, not through the index's feature ids. */
-  function reference(visitor: RankVisitor, interests: ReadonlyMap<string, number> | null, s: SurfaceDefinition, limit: number, anchor: string | null): { ids: string[]; eligible: number } {
+  function reference(visitor: RankVisitor, interests: ReadonlyMap<string, number> | null, s: SurfaceDefinition, limit: number, anchors: readonly string[]): { ids: string[]; eligible: number } {
     const w = s.weights;
-    const anchorFeatures = new Set(anchor ? itemFeatureNames(catalog.find((i) => i.id === anchor)!, index.priceBand[index.idToIndex.get(anchor)!]!) : []);
+    const anchorFeatures = new Set(anchors.flatMap((a) => itemFeatureNames(catalog.find((i) => i.id === a)!, index.priceBand[index.idToIndex.get(a)!]!)));
     const scored: { id: string; i: number; score: number }[] = [];
     for (const i of index.surfaceCandidates.get(s.id)!) {
       const it = catalog[i]!;
@@ -219,7 +219,7 @@ describe("the optimized ranker against a plain reference", () => {
       });
       if (!flagsOk) continue;
       if (it.jurisdictions.length > 0 && (visitor.country === null || !it.jurisdictions.includes(visitor.country))) continue;
-      if (it.id === anchor) continue;
+      if (anchors.includes(it.id)) continue;
       const names = itemFeatureNames(it, index.priceBand[i]!);
       const prior = visitor.personalized && visitor.persona ? index.personaAffinity.get(visitor.persona)![i]! : index.popularity[i]!;
       const known = [...(interests ?? [])].filter(([name, v]) => v > 0 && index.featureIds.has(name));
@@ -269,14 +269,15 @@ describe("the optimized ranker against a plain reference", () => {
         reasonPrefix: "x",
       };
       const anchor = s.anchor === "product" ? catalog[rng.int(0, catalog.length - 1)]!.id : null;
+      const cart = s.anchor === "cart" ? Array.from({ length: rng.int(0, 3) }, () => catalog[rng.int(0, catalog.length - 1)]!.id) : [];
       const limit = rng.int(1, 30);
-      const out = rankItems(index, { surface: s, limit, anchorProductId: anchor }, visitor);
-      const expected = reference(visitor, personalized ? interests : null, s, limit, anchor);
+      const out = rankItems(index, { surface: s, limit, anchorProductId: anchor, cartIds: cart }, visitor);
+      const expected = reference(visitor, personalized ? interests : null, s, limit, anchor ? [anchor] : cart);
       expect(out.items.map((r) => r.item.id), `request ${k} on ${s.id}`).toEqual(expected.ids);
       expect(out.eligible, `request ${k} on ${s.id}`).toBe(expected.eligible);
       // Less explanation never changes what is ranked: the same items and scores, with only what was asked for.
-      const reasonsOnly = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: true, components: false } }, visitor);
-      const bare = rankItems(index, { surface: s, limit, anchorProductId: anchor, explain: { reasons: false, components: false } }, visitor);
+      const reasonsOnly = rankItems(index, { surface: s, limit, anchorProductId: anchor, cartIds: cart, explain: { reasons: true, components: false } }, visitor);
+      const bare = rankItems(index, { surface: s, limit, anchorProductId: anchor, cartIds: cart, explain: { reasons: false, components: false } }, visitor);
       expect(reasonsOnly.items).toEqual(out.items.map(({ components: _, ...r }) => r));
       expect(bare.items).toEqual(out.items.map((r) => ({ item: r.item, score: r.score, reason: "" })));
       expect(out.items.every((r) => r.components !== undefined && r.reason !== "")).toBe(true);

@@ -87,12 +87,15 @@ let anchorMark = new Uint8Array(256);
 let bestSlots = new Int32Array(64);
 /** Per plan position, the product of (1 - FEATURE_MATCH × interest) over the visitor's features; 1 at rest. */
 let missBuf = new Float64Array(1024).fill(1);
+/** Per plan position, how many of its item's features the anchor has (Jaccard's intersection); 0 at rest. */
+let sharedBuf = new Uint16Array(1024);
 
 function ensureCapacity(n: number, features: number, depth: number) {
   if (scoreBuf.length < n) {
     scoreBuf = new Float64Array(n * 2);
     candBuf = new Int32Array(n * 2);
     missBuf = new Float64Array(n * 2).fill(1);
+    sharedBuf = new Uint16Array(n * 2);
   }
   if (interestVec.length < features) {
     interestVec = new Float32Array(features * 2);
@@ -246,6 +249,17 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
     }
   }
   const hasAnchor = anchorTouched.length > 0;
+  // Jaccard's intersection from the postings of the anchor's features, as the interest match above: one pass over
+  // the positions that share a feature with the anchor, instead of every feature of every candidate (the related
+  // and cart surfaces were the costliest to rank, bench/README.md).
+  const anchorPostings = hasAnchor && postStart !== null && postList !== null;
+  if (anchorPostings) {
+    const shared = sharedBuf;
+    for (const f of anchorTouched) {
+      const end = postStart[f + 1]!;
+      for (let k = postStart[f]!; k < end; k++) shared[postList[k]!]!++;
+    }
+  }
 
   const cf = visitor.personalized && visitor.cf ? visitor.cf : null;
   const ctx: MatchContext = {
@@ -279,13 +293,19 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   let floorScore = -Infinity;
   let floorItem = -1;
   const missed = missBuf;
+  const sharedAt = sharedBuf;
   for (let c = 0; c < cand.length; c++) {
     const i = cand[c]!;
-    // Read before any `continue`: every position's product goes back to 1.
+    // Read before any `continue`: every position's product goes back to 1, and its anchor count to 0.
     let miss = 1;
     if (sparse) {
       miss = missed[c]!;
       missed[c] = 1;
+    }
+    let shared = 0;
+    if (anchorPostings) {
+      shared = sharedAt[c]!;
+      sharedAt[c] = 0;
     }
     if (limited) {
       if (jurMask !== null) {
@@ -306,7 +326,10 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
       }
       um = (1 - beta) * um + beta * (1 - miss);
     }
-    if (anchorWeight > 0) um = (1 - anchorWeight) * um + anchorWeight * jaccard(featStart, featList, marks, i, anchorSize);
+    if (anchorWeight > 0) {
+      const similarity = anchorPostings ? overlap(shared, featStart[i + 1]! - featStart[i]!, anchorSize) : jaccard(featStart, featList, marks, i, anchorSize);
+      um = (1 - anchorWeight) * um + anchorWeight * similarity;
+    }
     if (affinity !== null) {
       const a = affinity[i]!;
       if (a >= 0) um = (1 - cfW) * um + cfW * a;
@@ -340,10 +363,14 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
 function jaccard(featStart: Int32Array, featList: Int32Array, marks: Uint8Array, i: number, anchorSize: number): number {
   let inter = 0;
   const end = featStart[i + 1]!;
-  const size = end - featStart[i]!;
   for (let k = featStart[i]!; k < end; k++) inter += marks[featList[k]!]!;
-  const union = size + anchorSize - inter;
-  return union > 0 ? inter / union : 0;
+  return overlap(inter, end - featStart[i]!, anchorSize);
+}
+
+/** Jaccard similarity of two feature sets from their sizes and how many features they share. */
+function overlap(shared: number, size: number, anchorSize: number): number {
+  const union = size + anchorSize - shared;
+  return union > 0 ? shared / union : 0;
 }
 
 /** Noisy-OR of the visitor's interest in each of item i's features (one perfect match counts FEATURE_MATCH). */
