@@ -89,6 +89,8 @@ let bestSlots = new Int32Array(64);
 let missBuf = new Float64Array(1024).fill(1);
 /** Per plan position, how many of its item's features the anchor has (Jaccard's intersection); 0 at rest. */
 let sharedBuf = new Uint16Array(1024);
+/** Per item, 1 for this request's anchor items (never served back); 0 at rest. */
+let anchorItem = new Uint8Array(1024);
 
 function ensureCapacity(n: number, features: number, depth: number) {
   if (scoreBuf.length < n) {
@@ -96,6 +98,7 @@ function ensureCapacity(n: number, features: number, depth: number) {
     candBuf = new Int32Array(n * 2);
     missBuf = new Float64Array(n * 2).fill(1);
     sharedBuf = new Uint16Array(n * 2);
+    anchorItem = new Uint8Array(n * 2);
   }
   if (interestVec.length < features) {
     interestVec = new Float32Array(features * 2);
@@ -282,8 +285,10 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
   const jurMask = index.jurisdictionMask;
   // A country no item is limited to has no bit: limited items are then not for this visitor.
   const countryBit = country === null ? 0 : (index.countryBits.get(country) ?? 0);
-  // A cart holds up to 100 items: a set, not a scan of them for every candidate.
-  const anchors = anchorIdx.length > 0 ? new Set(anchorIdx) : null;
+  // A cart holds up to 100 items: marked, not looked up in a set for every candidate.
+  const anchored = anchorIdx.length > 0;
+  const anchorAt = anchorItem;
+  for (const a of anchorIdx) anchorAt[a] = 1;
   const interests = interestVec;
   const marks = anchorMark;
   const scores = scoreBuf;
@@ -316,7 +321,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
         if (jur && (country === null || !jur.has(country))) continue;
       }
     }
-    if (anchors !== null && anchors.has(i)) continue;
+    if (anchored && anchorAt[i] === 1) continue;
 
     let um = base[i]!;
     if (beta > 0) {
@@ -356,6 +361,7 @@ export function rankItems(index: RankIndex, query: RankQuery, visitor: RankVisit
     interestExact[f] = 0;
   }
   for (const f of anchorTouched) anchorMark[f] = 0;
+  for (const a of anchorIdx) anchorItem[a] = 0;
   return { items, considered: plan.pool.length, eligible };
 }
 
